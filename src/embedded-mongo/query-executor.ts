@@ -1,0 +1,86 @@
+import type { Document } from 'bson';
+import { Query, Aggregator } from 'mingo';
+import type { Options } from 'mingo/types';
+import type { Collection } from './collection.js';
+import { planQuery, type Plan } from './query-planner.js';
+import { queryOptions } from './mingo-options.js';
+import { badValue, typeMismatch } from './errors.js';
+import { isPlainObject } from './values.js';
+
+export function requireDocument(value: unknown, what: string): Document {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw typeMismatch(`${what} must be an object`);
+  return value;
+}
+
+/** mingo reports bad operators as plain Errors; callers get MongoDB's BadValue instead. */
+export function withQueryErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Error && error.name !== 'MongoCommandError') throw badValue(error.message);
+    throw error;
+  }
+}
+
+export function compileFilter(filter: Document, options: Partial<Options> = queryOptions): Query {
+  return withQueryErrors(() => new Query(filter, options));
+}
+
+export interface Selection {
+  documents: Document[];
+  plan: Plan;
+  examined: number;
+}
+
+/** The stored documents matching `filter`, at most `limit` (0 = all) when no sort is needed. */
+export function selectDocuments(collection: Collection | undefined, filter: Document, limit = 0): Selection {
+  if (!collection) return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
+  const query = compileFilter(filter);
+  const plan = planQuery(collection, filter);
+  const documents: Document[] = [];
+  let examined = 0;
+  withQueryErrors(() => {
+    for (const { doc } of plan.candidates) {
+      examined++;
+      if (plan.exact || query.test(doc)) {
+        documents.push(doc);
+        if (limit > 0 && documents.length >= limit) break;
+      }
+    }
+  });
+  return { documents, plan, examined };
+}
+
+export interface FindOptions {
+  sort?: Document;
+  projection?: Document;
+  skip?: number;
+  limit?: number;
+}
+
+/** find's semantics: filter, then sort, skip, limit and projection. */
+export function findDocuments(collection: Collection | undefined, filter: Document, options: FindOptions): Document[] {
+  const skip = Math.max(0, options.skip ?? 0);
+  const limit = Math.abs(options.limit ?? 0);
+  const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+  const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
+  const early = sort ? 0 : limit > 0 ? skip + limit : 0;
+  const { documents } = selectDocuments(collection, filter, early);
+  if (!sort && !projection) return documents.slice(skip, limit > 0 ? skip + limit : undefined);
+  return withQueryErrors(() => {
+    let cursor = new Query({}, queryOptions).find<Document>(documents, projection);
+    if (sort) cursor = cursor.sort(sort);
+    if (skip) cursor = cursor.skip(skip);
+    if (limit) cursor = cursor.limit(limit);
+    return cursor.all();
+  });
+}
+
+export function projectDocuments(documents: Document[], projection: Document): Document[] {
+  return withQueryErrors(() => new Query({}, queryOptions).find<Document>(documents, projection).all());
+}
+
+export function runPipeline(documents: Document[], pipeline: Document[], options: Partial<Options>): Document[] {
+  return withQueryErrors(() => new Aggregator(pipeline, { ...queryOptions, ...options }).run(documents) as Document[]);
+}

@@ -1,0 +1,123 @@
+import { ObjectId, Long, type Document } from 'bson';
+import type { Collection, StoredDocument } from './collection.js';
+import type { Bound, CollectionIndex } from './collection-index.js';
+import { isPlainObject, valueKey } from './values.js';
+
+export interface Plan {
+  /** Documents that may match; the full filter must still be applied unless `exact`. */
+  candidates: Iterable<StoredDocument>;
+  /** True when every candidate is known to match, so the filter need not be evaluated. */
+  exact: boolean;
+  /** How the candidates were chosen, for `explain`-style diagnostics and tests. */
+  stage: 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
+  index?: string;
+}
+
+type Condition =
+  | { kind: 'eq'; value: unknown }
+  | { kind: 'in'; values: unknown[] }
+  | { kind: 'range'; lower: Bound | null; upper: Bound | null };
+
+/** Scalars only: equality on arrays/objects/null has array-matching semantics an index cannot answer. */
+function isIndexableScalar(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    (typeof value === 'number' && !Number.isNaN(value)) ||
+    typeof value === 'boolean' ||
+    value instanceof ObjectId ||
+    value instanceof Date ||
+    value instanceof Long
+  );
+}
+
+function conditionOf(value: unknown): Condition | null {
+  if (isIndexableScalar(value)) return { kind: 'eq', value };
+  if (!isPlainObject(value)) return null;
+  const ops = Object.keys(value);
+  if (ops.length === 0 || !ops.every((op) => op.startsWith('$'))) return null;
+  if ('$eq' in value && isIndexableScalar(value.$eq)) return { kind: 'eq', value: value.$eq };
+  if ('$in' in value && Array.isArray(value.$in) && value.$in.every(isIndexableScalar))
+    return { kind: 'in', values: value.$in };
+  let lower: Bound | null = null;
+  let upper: Bound | null = null;
+  if (isIndexableScalar(value.$gt)) lower = { value: value.$gt, inclusive: false };
+  if (isIndexableScalar(value.$gte)) lower = { value: value.$gte, inclusive: true };
+  if (isIndexableScalar(value.$lt)) upper = { value: value.$lt, inclusive: false };
+  if (isIndexableScalar(value.$lte)) upper = { value: value.$lte, inclusive: true };
+  if (lower || upper) return { kind: 'range', lower, upper };
+  return null;
+}
+
+/** Top-level field conditions, including those inside a top-level `$and`. */
+function fieldConditions(filter: Document): Map<string, Condition> {
+  const out = new Map<string, Condition>();
+  const visit = (clause: Document): void => {
+    for (const [field, value] of Object.entries(clause)) {
+      if (field === '$and' && Array.isArray(value)) {
+        for (const part of value) if (isPlainObject(part)) visit(part);
+      } else if (!field.startsWith('$')) {
+        const condition = conditionOf(value);
+        if (condition && !out.has(field)) out.set(field, condition);
+      }
+    }
+  };
+  visit(filter);
+  return out;
+}
+
+function* byIds(collection: Collection, ids: Iterable<string>): Iterable<StoredDocument> {
+  for (const id of ids) {
+    const stored = collection.get(id);
+    if (stored) yield stored;
+  }
+}
+
+function lookup(index: CollectionIndex, condition: Condition): string[] | Set<string> {
+  switch (condition.kind) {
+    case 'eq':
+      return index.lookupEqual(condition.value);
+    case 'in': {
+      const ids = new Set<string>();
+      for (const value of condition.values) for (const id of index.lookupEqual(value)) ids.add(id);
+      return ids;
+    }
+    case 'range':
+      return index.lookupRange(condition.lower, condition.upper);
+  }
+}
+
+/** Picks `_id`, then the most selective usable index, then a collection scan. */
+export function planQuery(collection: Collection, filter: Document): Plan {
+  const conditions = fieldConditions(filter);
+  const onlyField = Object.keys(filter).length === 1;
+  const idCondition = conditions.get('_id');
+  if (idCondition && idCondition.kind !== 'range') {
+    const keys = idCondition.kind === 'eq' ? [idCondition.value] : idCondition.values;
+    return {
+      candidates: byIds(collection, new Set(keys.map(valueKey))),
+      exact: onlyField,
+      stage: 'IDHACK',
+    };
+  }
+  let best: { ids: string[] | Set<string>; index: CollectionIndex; field: string } | null = null;
+  for (const index of collection.indexes.values()) {
+    if (!index.usableForLookup) continue;
+    const field = index.fields[0];
+    const condition = conditions.get(field);
+    if (!condition) continue;
+    const ids = lookup(index, condition);
+    const size = Array.isArray(ids) ? ids.length : ids.size;
+    const bestSize = best ? (Array.isArray(best.ids) ? best.ids.length : best.ids.size) : Infinity;
+    if (size < bestSize) best = { ids, index, field };
+  }
+  if (best) {
+    const condition = conditions.get(best.field);
+    return {
+      candidates: byIds(collection, best.ids),
+      exact: onlyField && condition?.kind === 'eq' && !best.index.spec.sparse,
+      stage: 'IXSCAN',
+      index: best.index.name,
+    };
+  }
+  return { candidates: collection.documents.values(), exact: Object.keys(filter).length === 0, stage: 'COLLSCAN' };
+}
