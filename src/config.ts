@@ -34,7 +34,8 @@ export const settings = [
     doc: 'MongoDB connection string; unset starts the embedded server',
     parse: (raw: string | undefined) => {
       if (raw === undefined || raw === '') return undefined;
-      if (!/^mongodb(\+srv)?:\/\//.test(raw)) throw new Error(`MONGODB_URI must start with mongodb://, not "${raw}"`);
+      if (!/^mongodb(\+srv)?:\/\//.test(raw))
+        throw new Error(`MONGODB_URI must start with mongodb://, not "${raw}"`);
       return raw;
     },
   } satisfies Setting<'mongodbUri'>,

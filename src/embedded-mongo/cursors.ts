@@ -36,7 +36,12 @@ export class CursorRegistry {
   }
 
   /** The reply to find/aggregate: the first batch, and a cursor id when more remain. */
-  first(namespace: string, documents: Document[], batchSize: number | undefined, singleBatch = false): CursorReply {
+  first(
+    namespace: string,
+    documents: Document[],
+    batchSize: number | undefined,
+    singleBatch = false,
+  ): CursorReply {
     const cursor: OpenCursor = { namespace, documents, position: 0, lastUsed: Date.now() };
     const firstBatch = this.takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH);
     let id = 0;

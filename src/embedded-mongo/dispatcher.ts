@@ -41,7 +41,9 @@ export async function dispatch(
   } catch (error) {
     if (error instanceof MongoCommandError) reply = error.toReply();
     else {
-      deps.log(`embedded-mongo: command ${name} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`);
+      deps.log(
+        `embedded-mongo: command ${name} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`,
+      );
       reply = new MongoCommandError(
         ErrorCode.InternalError,
         `internal error in ${name}: ${(error as Error)?.message ?? String(error)}`,

@@ -1,4 +1,13 @@
-import { promises as fs, readFileSync, existsSync, openSync, closeSync, writeFileSync, unlinkSync, fsyncSync } from 'node:fs';
+import {
+  promises as fs,
+  readFileSync,
+  existsSync,
+  openSync,
+  closeSync,
+  writeFileSync,
+  unlinkSync,
+  fsyncSync,
+} from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { serialize, deserialize, type Document } from 'bson';

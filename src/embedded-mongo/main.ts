@@ -26,7 +26,8 @@ export async function runEmbeddedMongo(argv: string[]): Promise<EmbeddedMongoSer
     process.exit(0);
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, not ${values.port}`);
   const host = values['bind-all'] ? '0.0.0.0' : (values.host ?? '127.0.0.1');
   const server = await EmbeddedMongoServer.start({ port, host, dataDir: values.data });
   const storage = values.data ? `journal in ${values.data}` : 'in memory, nothing kept on exit';

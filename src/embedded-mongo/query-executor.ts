@@ -35,7 +35,8 @@ export interface Selection {
 
 /** The stored documents matching `filter`, at most `limit` (0 = all) when no sort is needed. */
 export function selectDocuments(collection: Collection | undefined, filter: Document, limit = 0): Selection {
-  if (!collection) return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
+  if (!collection)
+    return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
   const query = compileFilter(filter);
   const plan = planQuery(collection, filter);
   const documents: Document[] = [];
@@ -60,11 +61,16 @@ export interface FindOptions {
 }
 
 /** find's semantics: filter, then sort, skip, limit and projection. */
-export function findDocuments(collection: Collection | undefined, filter: Document, options: FindOptions): Document[] {
+export function findDocuments(
+  collection: Collection | undefined,
+  filter: Document,
+  options: FindOptions,
+): Document[] {
   const skip = Math.max(0, options.skip ?? 0);
   const limit = Math.abs(options.limit ?? 0);
   const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
-  const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
+  const projection =
+    options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
   const early = sort ? 0 : limit > 0 ? skip + limit : 0;
   const { documents } = selectDocuments(collection, filter, early);
   if (!sort && !projection) return documents.slice(skip, limit > 0 ? skip + limit : undefined);
@@ -81,6 +87,12 @@ export function projectDocuments(documents: Document[], projection: Document): D
   return withQueryErrors(() => new Query({}, queryOptions).find<Document>(documents, projection).all());
 }
 
-export function runPipeline(documents: Document[], pipeline: Document[], options: Partial<Options>): Document[] {
-  return withQueryErrors(() => new Aggregator(pipeline, { ...queryOptions, ...options }).run(documents) as Document[]);
+export function runPipeline(
+  documents: Document[],
+  pipeline: Document[],
+  options: Partial<Options>,
+): Document[] {
+  return withQueryErrors(
+    () => new Aggregator(pipeline, { ...queryOptions, ...options }).run(documents) as Document[],
+  );
 }

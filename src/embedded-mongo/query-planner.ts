@@ -119,5 +119,9 @@ export function planQuery(collection: Collection, filter: Document): Plan {
       index: best.index.name,
     };
   }
-  return { candidates: collection.documents.values(), exact: Object.keys(filter).length === 0, stage: 'COLLSCAN' };
+  return {
+    candidates: collection.documents.values(),
+    exact: Object.keys(filter).length === 0,
+    stage: 'COLLSCAN',
+  };
 }

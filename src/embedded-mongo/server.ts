@@ -2,7 +2,14 @@ import net from 'node:net';
 import { Storage } from './storage.js';
 import { CursorRegistry } from './cursors.js';
 import { dispatch, type DispatcherDeps } from './dispatcher.js';
-import { HEADER_SIZE, MAX_MESSAGE_SIZE, OpCode, encodeReply, parseMessage, readHeader } from './wire-protocol.js';
+import {
+  HEADER_SIZE,
+  MAX_MESSAGE_SIZE,
+  OpCode,
+  encodeReply,
+  parseMessage,
+  readHeader,
+} from './wire-protocol.js';
 import { ErrorCode, MongoCommandError } from './errors.js';
 import { startTtlMonitor } from './ttl-monitor.js';
 
@@ -30,7 +37,11 @@ export class EmbeddedMongoServer {
 
   static async start(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongoServer> {
     const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-    const storage = await Storage.open({ dataDir: options.dataDir, compactMinBytes: options.compactMinBytes, log });
+    const storage = await Storage.open({
+      dataDir: options.dataDir,
+      compactMinBytes: options.compactMinBytes,
+      log,
+    });
     const host = options.host ?? '127.0.0.1';
     const tcp = net.createServer();
     const deps: DispatcherDeps = {

@@ -73,7 +73,10 @@ export class Storage {
   createCollection(database: string, name: string, options: Document, changes: ChangeSet): Collection {
     validateNamespace(database, name);
     if (this.collection(database, name))
-      throw new MongoCommandError(ErrorCode.NamespaceExists, `Collection ${database}.${name} already exists.`);
+      throw new MongoCommandError(
+        ErrorCode.NamespaceExists,
+        `Collection ${database}.${name} already exists.`,
+      );
     const collection = new Collection(database, name, options);
     let collections = this.databases.get(database);
     if (!collections) this.databases.set(database, (collections = new Map()));
@@ -136,7 +139,8 @@ export class Storage {
     const collection = (): Collection => this.ensureCollection(header.db, header.c, ignored);
     switch (header.op) {
       case 'c':
-        if (!this.collection(header.db, header.c)) this.createCollection(header.db, header.c, header.o ?? {}, ignored);
+        if (!this.collection(header.db, header.c))
+          this.createCollection(header.db, header.c, header.o ?? {}, ignored);
         break;
       case 'p':
         if (body) collection().replace(body, calculateObjectSize(body));
@@ -192,6 +196,12 @@ function tooLarge(size: number): MongoCommandError {
 export function validateNamespace(database: string, name: string): void {
   if (!NAME_PATTERN.test(database) || database.length > 63)
     throw new MongoCommandError(ErrorCode.InvalidNamespace, `Invalid database name: '${database}'`);
-  if (typeof name !== 'string' || name.length === 0 || name.includes('\0') || name.startsWith('$') || name.length > 200)
+  if (
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.includes('\0') ||
+    name.startsWith('$') ||
+    name.length > 200
+  )
     throw new MongoCommandError(ErrorCode.InvalidNamespace, `Invalid collection name: '${String(name)}'`);
 }

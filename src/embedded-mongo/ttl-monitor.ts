@@ -16,7 +16,9 @@ export function startTtlMonitor(storage: Storage, log: (message: string) => void
           const expired = [...collection.documents.values()]
             .map(({ doc }) => doc)
             .filter((doc) =>
-              valuesAtPath(doc, index.fields[0]).some((v) => v instanceof Date && v.getTime() + seconds * 1000 <= now),
+              valuesAtPath(doc, index.fields[0]).some(
+                (v) => v instanceof Date && v.getTime() + seconds * 1000 <= now,
+              ),
             );
           for (const doc of expired) storage.removeDocument(collection, doc, changes);
         }

@@ -46,11 +46,14 @@ export function validateUpdate(spec: unknown): UpdateSpec {
     for (const stage of spec) {
       const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
       if (!name || !PIPELINE_STAGES.has(name))
-        throw badValue(`update pipeline stage ${String(name)} is not allowed; use $set, $unset, $project or $replaceWith`);
+        throw badValue(
+          `update pipeline stage ${String(name)} is not allowed; use $set, $unset, $project or $replaceWith`,
+        );
     }
     return spec;
   }
-  if (!isPlainObject(spec)) throw new MongoCommandError(ErrorCode.FailedToParse, 'update must be an object or a pipeline');
+  if (!isPlainObject(spec))
+    throw new MongoCommandError(ErrorCode.FailedToParse, 'update must be an object or a pipeline');
   const keys = Object.keys(spec);
   const operators = keys.filter((k) => k.startsWith('$'));
   if (operators.length > 0 && operators.length !== keys.length)
@@ -59,7 +62,10 @@ export function validateUpdate(spec: unknown): UpdateSpec {
     if (!SUPPORTED.has(op)) throw new MongoCommandError(ErrorCode.FailedToParse, `Unknown modifier: ${op}`);
     const fields = spec[op];
     if (!isPlainObject(fields))
-      throw new MongoCommandError(ErrorCode.FailedToParse, `Modifiers operate on fields but ${op} got no object`);
+      throw new MongoCommandError(
+        ErrorCode.FailedToParse,
+        `Modifiers operate on fields but ${op} got no object`,
+      );
   }
   if (operators.length === 0) {
     for (const key of keys)
@@ -94,9 +100,11 @@ export function applyUpdate(doc: Document, spec: UpdateSpec, options: UpdateOpti
     }
     stripUnchangedId(modifier, doc);
     withQueryErrors(() => {
-      if (hasPositional(modifier)) mingoUpdate(next, modifier, options.arrayFilters, options.filter, { queryOptions });
+      if (hasPositional(modifier))
+        mingoUpdate(next, modifier, options.arrayFilters, options.filter, { queryOptions });
       else
-        for (const [op, fields] of Object.entries(modifier)) OPERATORS[op](fields, options.arrayFilters ?? [])(next);
+        for (const [op, fields] of Object.entries(modifier))
+          OPERATORS[op](fields, options.arrayFilters ?? [])(next);
     });
   }
   if (doc._id !== undefined && valueKey(next._id) !== valueKey(doc._id)) throw immutableId();
@@ -112,7 +120,8 @@ function stripUnchangedId(modifier: Document, doc: Document): void {
     for (const path of Object.keys(fields)) {
       if (path !== '_id' && !path.startsWith('_id.')) continue;
       if (doc._id === undefined && op === '$set' && path === '_id') continue;
-      if (path === '_id' && op === '$set' && valueKey(fields[path]) === valueKey(doc._id)) delete fields[path];
+      if (path === '_id' && op === '$set' && valueKey(fields[path]) === valueKey(doc._id))
+        delete fields[path];
       else throw immutableId();
     }
     if (Object.keys(fields).length === 0) delete modifier[op];
@@ -131,7 +140,8 @@ export function upsertSeed(filter: Document): Document {
   const seed: Document = {};
   const visit = (clause: Document): void => {
     for (const [field, value] of Object.entries(clause)) {
-      if (field === '$and' && Array.isArray(value)) value.forEach((part) => isPlainObject(part) && visit(part));
+      if (field === '$and' && Array.isArray(value))
+        value.forEach((part) => isPlainObject(part) && visit(part));
       else if (field.startsWith('$')) continue;
       else if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
         if ('$eq' in value) setPath(seed, field, cloneDocument(value.$eq));
@@ -145,7 +155,8 @@ export function upsertSeed(filter: Document): Document {
 /** Builds the document an upsert inserts, with `_id` first as mongod does. */
 export function buildUpsert(filter: Document, spec: UpdateSpec): Document {
   const seed = upsertSeed(filter);
-  const base = isOperatorUpdate(spec) || Array.isArray(spec) ? { _id: undefined, ...seed } : { _id: seed._id };
+  const base =
+    isOperatorUpdate(spec) || Array.isArray(spec) ? { _id: undefined, ...seed } : { _id: seed._id };
   const built = applyUpdate(base, spec, { filter, inserting: true });
   return { ...built, _id: built._id ?? new ObjectId() };
 }

@@ -40,7 +40,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** MongoDB's cross-type sort order (numbers < strings < objects < arrays < … < dates). */
 function typeRank(value: unknown): number {
   if (value === undefined || value === null) return 1;
-  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Long || value instanceof Decimal128)
+  if (
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    value instanceof Long ||
+    value instanceof Decimal128
+  )
     return 2;
   if (typeof value === 'string') return 3;
   if (Array.isArray(value)) return 5;
@@ -113,7 +118,8 @@ function collect(value: unknown, parts: string[], i: number, out: unknown[]): vo
       collect(value[index], parts, i + 1, out);
       return;
     }
-    for (const element of value) if (element !== null && typeof element === 'object') collect(element, parts, i, out);
+    for (const element of value)
+      if (element !== null && typeof element === 'object') collect(element, parts, i, out);
     return;
   }
   if (value === null || typeof value !== 'object') return;

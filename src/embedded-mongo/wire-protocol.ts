@@ -48,7 +48,8 @@ function readCString(buffer: Buffer, offset: number): { value: string; next: num
 function readDocument(buffer: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw protocolError('message ends inside a BSON document');
   const size = buffer.readInt32LE(offset);
-  if (size < 5 || offset + size > end) throw protocolError(`BSON document length ${size} does not fit the message`);
+  if (size < 5 || offset + size > end)
+    throw protocolError(`BSON document length ${size} does not fit the message`);
   try {
     return { doc: deserialize(buffer.subarray(offset, offset + size)), next: offset + size };
   } catch (error) {

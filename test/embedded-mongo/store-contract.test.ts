@@ -32,7 +32,11 @@ const itemSchema = new Schema<Item>(
 itemSchema.index({ group: 1, n: -1 });
 itemSchema.index({ due: 1 });
 
-const pairSchema = new Schema({ owner: String, slot: Number, note: String });
+const pairSchema = new Schema<{ owner: string; slot: number; note?: string }>({
+  owner: String,
+  slot: Number,
+  note: String,
+});
 pairSchema.index({ owner: 1, slot: 1 }, { unique: true });
 
 let Item: Model<Item>;
@@ -99,7 +103,15 @@ describe('create and read', () => {
 
 describe('updates', () => {
   test('update operators change exactly what they name', async () => {
-    const { _id } = await Item.create({ name: 'u', n: 1, tags: ['a'], lines: [{ k: 'x', v: 1 }, { k: 'y', v: 2 }] });
+    const { _id } = await Item.create({
+      name: 'u',
+      n: 1,
+      tags: ['a'],
+      lines: [
+        { k: 'x', v: 1 },
+        { k: 'y', v: 2 },
+      ],
+    });
     await Item.updateOne({ _id }, { $inc: { n: 2 }, $set: { 'nested.a': 7 }, $push: { tags: 'b' } });
     await Item.updateOne({ _id }, { $addToSet: { tags: { $each: ['b', 'c'] } }, $min: { n: 2 } });
     await Item.updateOne({ _id }, { $pull: { tags: 'a' }, $unset: { group: '' } });
@@ -130,7 +142,11 @@ describe('updates', () => {
     expect(result.upsertedCount).toBe(1);
     const read = await Item.findOne({ name: 'fresh' }).lean();
     expect(read).toMatchObject({ name: 'fresh', group: 'g', n: 3, tags: ['new'] });
-    await Item.updateOne({ name: 'fresh' }, { $set: { n: 4 }, $setOnInsert: { tags: ['again'] } }, { upsert: true });
+    await Item.updateOne(
+      { name: 'fresh' },
+      { $set: { n: 4 }, $setOnInsert: { tags: ['again'] } },
+      { upsert: true },
+    );
     expect(await Item.findOne({ name: 'fresh' }).lean()).toMatchObject({ n: 4, tags: ['new'] });
   });
 
@@ -203,9 +219,9 @@ describe('unique indexes', () => {
 
   test('an unordered insertMany keeps the valid documents and reports the duplicate', async () => {
     await Item.create({ name: 'b' });
-    const error = await Item.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }], { ordered: false }).catch(
-      (e) => e,
-    );
+    const error = await Item.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }], {
+      ordered: false,
+    }).catch((e) => e);
     expect(error.code).toBe(11000);
     expect((await Item.find().sort({ name: 1 }).lean()).map((d) => d.name)).toEqual(['a', 'b', 'c']);
   });
@@ -228,7 +244,9 @@ describe('unique indexes', () => {
 
   test('an upsert into a taken key is refused', async () => {
     await Item.create({ name: 'taken' });
-    const error = await Item.updateOne({ n: 42 }, { $set: { name: 'taken' } }, { upsert: true }).catch((e) => e);
+    const error = await Item.updateOne({ n: 42 }, { $set: { name: 'taken' } }, { upsert: true }).catch(
+      (e) => e,
+    );
     expectDuplicate(error, { name: 'taken' });
     expect(await Item.countDocuments()).toBe(1);
   });
@@ -280,7 +298,9 @@ describe('cursors and aggregation', () => {
     expect(cursor.firstBatch).toHaveLength(10);
     const killed = await mongo.command({ killCursors: 'items', cursors: [cursor.id] });
     expect(killed.cursorsKilled).toHaveLength(1);
-    await expect(mongo.command({ getMore: cursor.id, collection: 'items' })).rejects.toMatchObject({ code: 43 });
+    await expect(mongo.command({ getMore: cursor.id, collection: 'items' })).rejects.toMatchObject({
+      code: 43,
+    });
   });
 
   test('aggregate groups, sorts, counts and looks up', async () => {

@@ -20,7 +20,8 @@ const create: CommandHandler = (command, context) => {
   const name = collectionName(command, 'create');
   const options: Document = {};
   for (const [key, value] of Object.entries(command))
-    if (key !== 'create' && !key.startsWith('$') && key !== 'lsid' && key !== 'writeConcern') options[key] = value;
+    if (key !== 'create' && !key.startsWith('$') && key !== 'lsid' && key !== 'writeConcern')
+      options[key] = value;
   context.storage.createCollection(context.database, name, options, context.changes);
   return { ok: 1 };
 };
@@ -43,7 +44,9 @@ const listDatabases: CommandHandler = (command, context) => {
     const sizeOnDisk = context.storage.collections(name).reduce((sum, c) => sum + c.liveBytes, 0);
     return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
   });
-  const filtered = command.filter ? databases.filter((db) => compileFilter(command.filter).test(db)) : databases;
+  const filtered = command.filter
+    ? databases.filter((db) => compileFilter(command.filter).test(db))
+    : databases;
   if (command.nameOnly) return { databases: filtered.map(({ name }) => ({ name })), ok: 1 };
   return { databases: filtered, totalSize: filtered.reduce((sum, db) => sum + db.sizeOnDisk, 0), ok: 1 };
 };
@@ -72,7 +75,11 @@ const listIndexes: CommandHandler = (command, context) => {
   const name = collectionName(command, 'listIndexes');
   const collection = context.storage.collection(context.database, name);
   if (!collection) throw namespaceNotFound(context, name);
-  return context.cursors.first(`${context.database}.${name}`, collection.indexSpecs(), command.cursor?.batchSize);
+  return context.cursors.first(
+    `${context.database}.${name}`,
+    collection.indexSpecs(),
+    command.cursor?.batchSize,
+  );
 };
 
 function validateIndexSpec(spec: unknown): IndexSpec {
@@ -146,12 +153,18 @@ const dropIndexes: CommandHandler = (command, context) => {
   else if (typeof target === 'string') names = [target];
   else if (Array.isArray(target)) names = target.map(String);
   else if (target && typeof target === 'object') {
-    const match = [...collection.indexes.values()].find((index) => valueKey(index.spec.key) === valueKey(target));
+    const match = [...collection.indexes.values()].find(
+      (index) => valueKey(index.spec.key) === valueKey(target),
+    );
     if (!match)
-      throw new MongoCommandError(ErrorCode.IndexNotFound, `can't find index with key: ${JSON.stringify(target)}`);
+      throw new MongoCommandError(
+        ErrorCode.IndexNotFound,
+        `can't find index with key: ${JSON.stringify(target)}`,
+      );
     names = [match.name];
   } else throw typeMismatch('dropIndexes needs an index name, names, key pattern or "*"');
-  if (names.includes('_id_')) throw new MongoCommandError(ErrorCode.InvalidNamespace, 'cannot drop _id index');
+  if (names.includes('_id_'))
+    throw new MongoCommandError(ErrorCode.InvalidNamespace, 'cannot drop _id index');
   const missing = names.find((indexName) => !collection.indexes.has(indexName));
   if (missing) throw new MongoCommandError(ErrorCode.IndexNotFound, `index not found with name [${missing}]`);
   for (const indexName of names) context.storage.dropIndex(collection, indexName, context.changes);

@@ -24,12 +24,16 @@ const find: CommandHandler = (command, context) => {
   const limit = optionalNumber(command, 'limit');
   const skip = optionalNumber(command, 'skip');
   if ((skip ?? 0) < 0) throw badValue('skip must be non-negative');
-  const documents = findDocuments(context.storage.collection(context.database, name), requireDocument(command.filter, 'filter'), {
-    sort: requireDocument(command.sort, 'sort'),
-    projection: requireDocument(command.projection, 'projection'),
-    skip,
-    limit,
-  });
+  const documents = findDocuments(
+    context.storage.collection(context.database, name),
+    requireDocument(command.filter, 'filter'),
+    {
+      sort: requireDocument(command.sort, 'sort'),
+      projection: requireDocument(command.projection, 'projection'),
+      skip,
+      limit,
+    },
+  );
   const batchSize = optionalNumber(command, 'batchSize');
   const single = command.singleBatch === true || (limit !== undefined && limit < 0);
   return context.cursors.first(`${context.database}.${name}`, documents, batchSize, single);
@@ -78,7 +82,14 @@ const distinct: CommandHandler = (command, context) => {
   return { values: [...seen.values()], ok: 1 };
 };
 
-const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$collStats', '$currentOp', '$search']);
+const UNSUPPORTED_STAGES = new Set([
+  '$out',
+  '$merge',
+  '$changeStream',
+  '$collStats',
+  '$currentOp',
+  '$search',
+]);
 
 function aggregationOptions(context: CommandContext): Partial<Options> {
   return {
@@ -89,16 +100,20 @@ function aggregationOptions(context: CommandContext): Partial<Options> {
 
 const aggregate: CommandHandler = (command, context) => {
   const pipeline = command.pipeline;
-  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw typeMismatch('pipeline must be an array of stages');
+  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject))
+    throw typeMismatch('pipeline must be an array of stages');
   for (const stage of pipeline) {
     const stageName = Object.keys(stage)[0];
     if (UNSUPPORTED_STAGES.has(stageName))
-      throw new MongoCommandError(ErrorCode.NotImplemented, `${stageName} is not supported by the embedded server`);
+      throw new MongoCommandError(
+        ErrorCode.NotImplemented,
+        `${stageName} is not supported by the embedded server`,
+      );
   }
   if (command.aggregate === 1) {
     if (pipeline.length && Object.keys(pipeline[0])[0] === '$documents') {
       const [first, ...rest] = pipeline;
-      if (!Array.isArray(first.$documents)) throw typeMismatch("$documents must be an array");
+      if (!Array.isArray(first.$documents)) throw typeMismatch('$documents must be an array');
       const out = runPipeline(first.$documents, rest, aggregationOptions(context));
       return context.cursors.first(`${context.database}.$cmd.aggregate`, out, command.cursor?.batchSize);
     }
@@ -107,7 +122,8 @@ const aggregate: CommandHandler = (command, context) => {
   const name = targetName(command, 'aggregate');
   const collection = context.storage.collection(context.database, name);
   // A leading $match narrows the input through the planner (indexes) before mingo sees it.
-  const leadingMatch = pipeline.length > 0 && isPlainObject(pipeline[0].$match) ? pipeline[0].$match : undefined;
+  const leadingMatch =
+    pipeline.length > 0 && isPlainObject(pipeline[0].$match) ? pipeline[0].$match : undefined;
   const input = selectDocuments(collection, leadingMatch ?? {}).documents;
   const rest = leadingMatch ? pipeline.slice(1) : pipeline;
   const out = runPipeline(input, rest, aggregationOptions(context));
@@ -123,7 +139,10 @@ const explain: CommandHandler = (command, context) => {
   if (typeof name !== 'string') throw typeMismatch('explain needs a collection name');
   const filter =
     verb === 'find' ? inner.filter : verb === 'count' || verb === 'distinct' ? inner.query : undefined;
-  const selection = selectDocuments(context.storage.collection(context.database, name), requireDocument(filter, 'filter'));
+  const selection = selectDocuments(
+    context.storage.collection(context.database, name),
+    requireDocument(filter, 'filter'),
+  );
   const winningPlan: Document = { stage: selection.plan.stage };
   if (selection.plan.index) winningPlan.indexName = selection.plan.index;
   return {

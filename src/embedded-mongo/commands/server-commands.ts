@@ -67,7 +67,9 @@ export const serverCommands: CommandTable = {
   whatsmyuri: (_c, context) => ({ you: `${context.server.host}:${context.connectionId}`, ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   getParameter: (command: Document) =>
-    command.featureCompatibilityVersion ? { featureCompatibilityVersion: { version: '6.0' }, ok: 1 } : { ok: 1 },
+    command.featureCompatibilityVersion
+      ? { featureCompatibilityVersion: { version: '6.0' }, ok: 1 }
+      : { ok: 1 },
   getCmdLineOpts: (_c, context) => ({
     argv: process.argv,
     parsed: { net: { bindIp: context.server.host, port: context.server.port } },
@@ -75,7 +77,11 @@ export const serverCommands: CommandTable = {
   }),
   getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),
   hostInfo: () => ({
-    system: { hostname: os.hostname(), numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 2 ** 20) },
+    system: {
+      hostname: os.hostname(),
+      numCores: os.cpus().length,
+      memSizeMB: Math.round(os.totalmem() / 2 ** 20),
+    },
     os: { type: os.type(), name: os.platform(), version: os.release() },
     ok: 1,
   }),

@@ -55,7 +55,8 @@ const insert: CommandHandler = (command, context) => {
   const collection = context.storage.ensureCollection(context.database, name, context.changes);
   let n = 0;
   const errors = eachWrite(documents, command.ordered !== false, (doc) => {
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw typeMismatch('documents must be objects');
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+      throw typeMismatch('documents must be objects');
     const withId = doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
     if (Array.isArray(withId._id)) throw badValue("can't use an array for _id");
     context.storage.insertDocument(collection, withId, context.changes);
@@ -171,8 +172,13 @@ const findAndModify: CommandHandler = (command, context) => {
     };
   }
   const next = applyUpdate(current, spec, { filter, inserting: false, arrayFilters: command.arrayFilters });
-  if (valueKey(next) !== valueKey(current)) context.storage.replaceDocument(collection!, next, context.changes);
-  return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new ? next : current), ok: 1 };
+  if (valueKey(next) !== valueKey(current))
+    context.storage.replaceDocument(collection!, next, context.changes);
+  return {
+    lastErrorObject: { n: 1, updatedExisting: true },
+    value: project(command.new ? next : current),
+    ok: 1,
+  };
 };
 
 export const writeCommands: CommandTable = {
