@@ -13,9 +13,10 @@ export interface Plan {
   index?: string;
 }
 
+/** `whole`: the condition is all the field's clause says, so index hits need no re-check. */
 type Condition =
-  | { kind: 'eq'; value: unknown }
-  | { kind: 'in'; values: unknown[] }
+  | { kind: 'eq'; value: unknown; whole: boolean }
+  | { kind: 'in'; values: unknown[]; whole: boolean }
   | { kind: 'range'; lower: Bound | null; upper: Bound | null };
 
 /** Scalars only: equality on arrays/objects/null has array-matching semantics an index cannot answer. */
@@ -31,13 +32,14 @@ function isIndexableScalar(value: unknown): boolean {
 }
 
 function conditionOf(value: unknown): Condition | null {
-  if (isIndexableScalar(value)) return { kind: 'eq', value };
+  if (isIndexableScalar(value)) return { kind: 'eq', value, whole: true };
   if (!isPlainObject(value)) return null;
   const ops = Object.keys(value);
   if (ops.length === 0 || !ops.every((op) => op.startsWith('$'))) return null;
-  if ('$eq' in value && isIndexableScalar(value.$eq)) return { kind: 'eq', value: value.$eq };
+  const whole = ops.length === 1;
+  if ('$eq' in value && isIndexableScalar(value.$eq)) return { kind: 'eq', value: value.$eq, whole };
   if ('$in' in value && Array.isArray(value.$in) && value.$in.every(isIndexableScalar))
-    return { kind: 'in', values: value.$in };
+    return { kind: 'in', values: value.$in, whole };
   let lower: Bound | null = null;
   let upper: Bound | null = null;
   if (isIndexableScalar(value.$gt)) lower = { value: value.$gt, inclusive: false };
@@ -95,7 +97,7 @@ export function planQuery(collection: Collection, filter: Document): Plan {
     const keys = idCondition.kind === 'eq' ? [idCondition.value] : idCondition.values;
     return {
       candidates: byIds(collection, new Set(keys.map(valueKey))),
-      exact: onlyField,
+      exact: onlyField && idCondition.whole,
       stage: 'IDHACK',
     };
   }
@@ -114,7 +116,7 @@ export function planQuery(collection: Collection, filter: Document): Plan {
     const condition = conditions.get(best.field);
     return {
       candidates: byIds(collection, best.ids),
-      exact: onlyField && condition?.kind === 'eq' && !best.index.spec.sparse,
+      exact: onlyField && condition?.kind === 'eq' && condition.whole,
       stage: 'IXSCAN',
       index: best.index.name,
     };

@@ -3,7 +3,7 @@ import { update as mingoUpdate } from 'mingo/updater';
 import * as updateOperators from 'mingo/operators/update';
 import { Aggregator } from 'mingo';
 import { ErrorCode, MongoCommandError, badValue } from './errors.js';
-import { isPlainObject, setPath, valueKey } from './values.js';
+import { cloneDocument, isPlainObject, setPath, valueKey } from './values.js';
 import { queryOptions } from './mingo-options.js';
 import { withQueryErrors } from './query-executor.js';
 
@@ -20,18 +20,6 @@ export interface UpdateOptions {
   filter: Document;
   /** True when the update builds a new document for an upsert ($setOnInsert applies). */
   inserting: boolean;
-}
-
-/** Copies containers so an update never touches a stored document; BSON values are immutable. */
-export function cloneDocument<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneDocument) as T;
-  if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = cloneDocument(value[key]);
-    return out as T;
-  }
-  return value;
 }
 
 export function isOperatorUpdate(spec: UpdateSpec): boolean {

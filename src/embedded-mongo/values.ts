@@ -155,3 +155,18 @@ export function asNumber(value: unknown, fallback = 0): number {
   const n = toNumber(value);
   return Number.isFinite(n) ? n : fallback;
 }
+
+/**
+ * Copies containers (objects, arrays, dates) so that nothing downstream — an update, a mingo
+ * pipeline, which mutates its input — touches a stored document. BSON values are immutable.
+ */
+export function cloneDocument<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneDocument) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = cloneDocument(value[key]);
+    return out as T;
+  }
+  return value;
+}

@@ -231,3 +231,25 @@ describe('durability', () => {
     }
   });
 });
+
+describe('isolation of stored documents', () => {
+  test('an aggregation that reshapes nested fields leaves the stored documents as they were', async () => {
+    const c = db.collection('iso');
+    await c.insertOne({ _id: 1 as never, a: { b: 1 } });
+    await c.aggregate([{ $set: { 'a.c': 2 } }, { $addFields: { 'a.d': 3 } }]).toArray();
+    await c
+      .aggregate([
+        { $lookup: { from: 'iso', localField: '_id', foreignField: '_id', as: 'self' } },
+        { $set: { 'self.a.x': 1 } },
+      ])
+      .toArray();
+    expect(await c.findOne({})).toEqual({ _id: 1, a: { b: 1 } });
+  });
+
+  test('an _id condition with more operators than equality is still checked in full', async () => {
+    const c = db.collection('iso');
+    await c.insertOne({ _id: 1 as never, a: 1 });
+    expect(await c.countDocuments({ _id: { $eq: 1, $ne: 1 } } as never)).toBe(0);
+    expect(await c.countDocuments({ _id: { $in: [1], $nin: [1] } } as never)).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@ import type { Options } from 'mingo/types';
 import type { CommandContext, CommandHandler, CommandTable } from './context.js';
 import { ErrorCode, MongoCommandError, badValue, typeMismatch } from '../errors.js';
 import { findDocuments, requireDocument, runPipeline, selectDocuments } from '../query-executor.js';
-import { asNumber, isPlainObject, valueKey, valuesAtPath } from '../values.js';
+import { asNumber, cloneDocument, isPlainObject, valueKey, valuesAtPath } from '../values.js';
 
 function targetName(command: Document, verb: string): string {
   const name = command[verb];
@@ -94,7 +94,7 @@ const UNSUPPORTED_STAGES = new Set([
 function aggregationOptions(context: CommandContext): Partial<Options> {
   return {
     collectionResolver: (name: string) =>
-      selectDocuments(context.storage.collection(context.database, name), {}).documents,
+      selectDocuments(context.storage.collection(context.database, name), {}).documents.map(cloneDocument),
   };
 }
 
@@ -124,7 +124,8 @@ const aggregate: CommandHandler = (command, context) => {
   // A leading $match narrows the input through the planner (indexes) before mingo sees it.
   const leadingMatch =
     pipeline.length > 0 && isPlainObject(pipeline[0].$match) ? pipeline[0].$match : undefined;
-  const input = selectDocuments(collection, leadingMatch ?? {}).documents;
+  // mingo's stages mutate their input in place: the pipeline gets copies, never stored documents.
+  const input = selectDocuments(collection, leadingMatch ?? {}).documents.map(cloneDocument);
   const rest = leadingMatch ? pipeline.slice(1) : pipeline;
   const out = runPipeline(input, rest, aggregationOptions(context));
   return context.cursors.first(`${context.database}.${name}`, out, command.cursor?.batchSize);
