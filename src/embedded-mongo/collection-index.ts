@@ -15,6 +15,11 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
+export interface IndexKeys {
+  keys: string[];
+  firstValues: unknown[];
+}
+
 interface FirstFieldEntry {
   value: unknown;
   ids: Set<string>;
@@ -53,7 +58,7 @@ export class CollectionIndex {
   }
 
   /** The whole-key strings a document contributes, or null when the index skips it (sparse/partial). */
-  private keysOf(doc: Document): { keys: string[]; firstValues: unknown[] } | null {
+  keysOf(doc: Document): IndexKeys | null {
     if (this.partial && !this.partial.test(doc)) return null;
     const perField = this.fields.map((field) => valuesAtPath(doc, field));
     if (this.spec.sparse && perField.every((values) => values.length === 1 && values[0] === undefined))
@@ -67,12 +72,15 @@ export class CollectionIndex {
     return { keys: [...new Set(keys)], firstValues: perField[0] };
   }
 
-  /** Throws the driver's duplicate-key error when `doc` would collide with another document. */
-  checkUnique(doc: Document, idKey: string, namespace: string): void {
-    if (!this.spec.unique) return;
-    const indexed = this.keysOf(doc);
-    if (!indexed) return;
-    for (const key of indexed.keys) {
+  static sameKeys(a: IndexKeys | null, b: IndexKeys | null): boolean {
+    if (a === null || b === null) return a === b;
+    return a.keys.length === b.keys.length && a.keys.every((key, i) => key === b.keys[i]);
+  }
+
+  /** Throws the driver's duplicate-key error when `keys` would collide with another document. */
+  checkUnique(doc: Document, keys: IndexKeys | null, idKey: string, namespace: string): void {
+    if (!this.spec.unique || !keys) return;
+    for (const key of keys.keys) {
       const owner = this.uniqueOwner.get(key);
       if (owner !== undefined && owner !== idKey) throw this.duplicateError(doc, namespace);
     }
@@ -91,17 +99,11 @@ export class CollectionIndex {
     );
   }
 
-  add(doc: Document, idKey: string, namespace: string): void {
-    const indexed = this.keysOf(doc);
-    if (!indexed) return;
-    if (this.spec.unique) {
-      for (const key of indexed.keys) {
-        const owner = this.uniqueOwner.get(key);
-        if (owner !== undefined && owner !== idKey) throw this.duplicateError(doc, namespace);
-      }
-      for (const key of indexed.keys) this.uniqueOwner.set(key, idKey);
-    }
-    for (const value of indexed.firstValues) {
+  /** Adds a document's keys; callers check uniqueness first (see Collection). */
+  add(keys: IndexKeys | null, idKey: string): void {
+    if (!keys) return;
+    if (this.spec.unique) for (const key of keys.keys) this.uniqueOwner.set(key, idKey);
+    for (const value of keys.firstValues) {
       const key = valueKey(value);
       let entry = this.byFirst.get(key);
       if (!entry) {
@@ -113,11 +115,10 @@ export class CollectionIndex {
     }
   }
 
-  remove(doc: Document, idKey: string): void {
-    const indexed = this.keysOf(doc);
-    if (!indexed) return;
-    for (const key of indexed.keys) if (this.uniqueOwner.get(key) === idKey) this.uniqueOwner.delete(key);
-    for (const value of indexed.firstValues) {
+  remove(keys: IndexKeys | null, idKey: string): void {
+    if (!keys) return;
+    for (const key of keys.keys) if (this.uniqueOwner.get(key) === idKey) this.uniqueOwner.delete(key);
+    for (const value of keys.firstValues) {
       const key = valueKey(value);
       const entry = this.byFirst.get(key);
       if (!entry) continue;

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { CollectionIndex, type IndexSpec } from './collection-index.js';
+import { CollectionIndex, type IndexKeys, type IndexSpec } from './collection-index.js';
 import { valueKey } from './values.js';
 import { ErrorCode, MongoCommandError } from './errors.js';
 
@@ -37,13 +37,18 @@ export class Collection {
   insert(doc: Document, bytes: number): void {
     const idKey = valueKey(doc._id);
     if (this.documents.has(idKey)) throw this.duplicateIdError(doc);
-    for (const index of this.indexes.values()) index.checkUnique(doc, idKey, this.namespace);
-    for (const index of this.indexes.values()) index.add(doc, idKey, this.namespace);
+    const indexes = [...this.indexes.values()];
+    const keys = indexes.map((index) => index.keysOf(doc));
+    indexes.forEach((index, i) => index.checkUnique(doc, keys[i], idKey, this.namespace));
+    indexes.forEach((index, i) => index.add(keys[i], idKey));
     this.documents.set(idKey, { doc, bytes });
     this.liveBytes += bytes;
   }
 
-  /** Replaces the document with the same `_id`; the caller guarantees `_id` did not change. */
+  /**
+   * Replaces the document with the same `_id`; the caller guarantees `_id` did not change.
+   * Indexes whose keys the change leaves alone are not touched.
+   */
   replace(doc: Document, bytes: number): void {
     const idKey = valueKey(doc._id);
     const current = this.documents.get(idKey);
@@ -51,9 +56,18 @@ export class Collection {
       this.insert(doc, bytes);
       return;
     }
-    for (const index of this.indexes.values()) index.checkUnique(doc, idKey, this.namespace);
-    for (const index of this.indexes.values()) index.remove(current.doc, idKey);
-    for (const index of this.indexes.values()) index.add(doc, idKey, this.namespace);
+    const changed: Array<{ index: CollectionIndex; before: IndexKeys | null; after: IndexKeys | null }> = [];
+    for (const index of this.indexes.values()) {
+      const before = index.keysOf(current.doc);
+      const after = index.keysOf(doc);
+      if (CollectionIndex.sameKeys(before, after)) continue;
+      index.checkUnique(doc, after, idKey, this.namespace);
+      changed.push({ index, before, after });
+    }
+    for (const { index, before, after } of changed) {
+      index.remove(before, idKey);
+      index.add(after, idKey);
+    }
     this.documents.set(idKey, { doc, bytes });
     this.liveBytes += bytes - current.bytes;
   }
@@ -61,7 +75,7 @@ export class Collection {
   remove(idKey: string): boolean {
     const current = this.documents.get(idKey);
     if (!current) return false;
-    for (const index of this.indexes.values()) index.remove(current.doc, idKey);
+    for (const index of this.indexes.values()) index.remove(index.keysOf(current.doc), idKey);
     this.documents.delete(idKey);
     this.liveBytes -= current.bytes;
     return true;
@@ -70,7 +84,11 @@ export class Collection {
   /** Builds the index over existing documents; refuses (and leaves nothing) on duplicates. */
   createIndex(spec: IndexSpec): void {
     const index = new CollectionIndex(spec);
-    for (const [idKey, { doc }] of this.documents) index.add(doc, idKey, this.namespace);
+    for (const [idKey, { doc }] of this.documents) {
+      const keys = index.keysOf(doc);
+      index.checkUnique(doc, keys, idKey, this.namespace);
+      index.add(keys, idKey);
+    }
     this.indexes.set(spec.name, index);
   }
 

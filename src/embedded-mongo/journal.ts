@@ -196,7 +196,10 @@ export class Journal {
     syncDirectory(this.options.dir);
     this.handle = await fs.open(this.file, 'a');
     const before = this.bytes;
-    this.bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
+    // Frames queued while the snapshot was written are appended after it.
+    this.bytes =
+      frames.reduce((sum, frame) => sum + frame.length, 0) +
+      this.queue.reduce((sum, frame) => sum + frame.length, 0);
     for (const resolve of waiters) resolve();
     this.options.log?.(`journal: compacted ${before} → ${this.bytes} bytes in ${Date.now() - started} ms`);
   }

@@ -37,14 +37,15 @@ export interface Selection {
 export function selectDocuments(collection: Collection | undefined, filter: Document, limit = 0): Selection {
   if (!collection)
     return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
-  const query = compileFilter(filter);
   const plan = planQuery(collection, filter);
+  // An exact plan needs no evaluation (and its filter has nothing left to validate).
+  const query = plan.exact ? null : compileFilter(filter);
   const documents: Document[] = [];
   let examined = 0;
   withQueryErrors(() => {
     for (const { doc } of plan.candidates) {
       examined++;
-      if (plan.exact || query.test(doc)) {
+      if (!query || query.test(doc)) {
         documents.push(doc);
         if (limit > 0 && documents.length >= limit) break;
       }

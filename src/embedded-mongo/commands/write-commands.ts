@@ -57,7 +57,13 @@ const insert: CommandHandler = (command, context) => {
   const errors = eachWrite(documents, command.ordered !== false, (doc) => {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
       throw typeMismatch('documents must be objects');
-    const withId = doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
+    // mongod stores _id first whatever order the client sent (mongoose sends it last).
+    const withId =
+      doc._id === undefined
+        ? { _id: new ObjectId(), ...doc }
+        : Object.keys(doc)[0] === '_id'
+          ? doc
+          : { _id: doc._id, ...doc };
     if (Array.isArray(withId._id)) throw badValue("can't use an array for _id");
     context.storage.insertDocument(collection, withId, context.changes);
     n++;
