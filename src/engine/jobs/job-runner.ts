@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { JobRecord, JobStore } from '../../store/job-store.js';
+import type { InstanceStore } from '../../store/instance-store.js';
+import type { ChildOutcome } from '../../store/outbox.js';
+import type { ServiceRegistry } from '../../services/service-types.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { PreplanError } from '../../errors.js';
+
+export interface JobRunnerOptions {
+  jobs: JobStore;
+  instances: InstanceStore;
+  runtime: Runtime;
+  services: ServiceRegistry;
+  clock: Clock;
+  /** How long a claimed job is ours before another node may take it over. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** First retry delay; each further retry doubles it. */
+  backoffMs?: number;
+  /** A unique name for this node (leases are held in its name). */
+  owner?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * A service that wants the diagram to take its error path (a boundary error event) throws
+ * this; any other error is retried and, when retries run out, becomes an incident.
+ */
+export class ServiceBpmnError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceBpmnError';
+  }
+}
+
+/**
+ * Claims due jobs with a lease and runs them: fires timers, calls services, starts child
+ * processes and reports their outcome back. Several nodes may run one each against the same
+ * database; the lease makes each job run on one node at a time.
+ */
+export class JobRunner {
+  readonly owner: string;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = true;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.owner = options.owner ?? `node-${randomUUID().slice(0, 8)}`;
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
+  /** Runs every job that is due now, one after another; returns how many ran. */
+  async runDue(limit = 10_000): Promise<number> {
+    let count = 0;
+    while (count < limit) {
+      const job = await this.options.jobs.claimDue(this.owner, this.options.clock.now(), this.leaseMs);
+      if (!job) break;
+      await this.run(job);
+      count++;
+    }
+    return count;
+  }
+
+  private async run(job: JobRecord): Promise<void> {
+    const { jobs, runtime, clock } = this.options;
+    try {
+      switch (job.kind) {
+        case 'timer':
+          await runtime.fireTimer(job.instanceId, job.executionId);
+          break;
+        case 'service':
+          await this.runService(job);
+          break;
+        case 'call-start': {
+          const payload = job.payload as { definitionKey: string; variables?: Record<string, unknown> };
+          await runtime.start(payload.definitionKey, {
+            instanceId: `${job.instanceId}~${job.executionId}`,
+            variables: payload.variables,
+            actor: 'call-activity',
+            parent: { instanceId: job.instanceId, activityId: job.activityId, executionId: job.executionId },
+          });
+          break;
+        }
+        case 'call-complete':
+          await runtime.completeCall(job.instanceId, job.executionId, job.payload as unknown as ChildOutcome);
+          break;
+      }
+      await jobs.finish(job._id, 'done', clock.now());
+    } catch (error) {
+      if (error instanceof PreplanError && (error.kind === 'conflict' || error.kind === 'not-found')) {
+        // The instance moved on or ended (a cancelled case, a timer already fired): nothing to do.
+        await jobs.finish(job._id, 'cancelled', clock.now());
+        return;
+      }
+      await this.failed(job, error);
+    }
+  }
+
+  private async runService(job: JobRecord): Promise<void> {
+    const { jobs, runtime, clock, services, instances } = this.options;
+    let result = job.result;
+    if (!result) {
+      const implementation = services[job.topic ?? ''];
+      if (!implementation) throw new Error(`service "${job.topic}" is not registered on this node`);
+      const instance = await instances.load(job.instanceId);
+      if (!instance || instance.status !== 'running')
+        throw new PreplanError('conflict', `instance ${job.instanceId} is not running`);
+      try {
+        result =
+          (await implementation({
+            topic: job.topic!,
+            instanceId: job.instanceId,
+            activityId: job.activityId,
+            idempotencyKey: job._id,
+            attempt: job.attempts,
+            variables: instance.variables,
+          })) ?? {};
+      } catch (error) {
+        if (error instanceof ServiceBpmnError) {
+          await runtime.deliverServiceResult(job.instanceId, job.executionId, {
+            error: { message: error.message, code: error.code },
+          });
+          return;
+        }
+        throw error;
+      }
+      // Kept with the job: a crash from here on delivers this result instead of calling again.
+      await jobs.recordResult(job._id, this.owner, result, clock.now());
+    }
+    await runtime.deliverServiceResult(job.instanceId, job.executionId, { result });
+  }
+
+  private async failed(job: JobRecord, error: unknown): Promise<void> {
+    const { jobs, runtime, clock } = this.options;
+    const message = error instanceof Error ? error.message : String(error);
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const now = clock.now();
+    if (job.attempts < maxAttempts) {
+      const delay = (this.options.backoffMs ?? 1000) * 2 ** (job.attempts - 1);
+      await jobs.fail(job._id, this.owner, message, new Date(now.getTime() + delay), now);
+      return;
+    }
+    await jobs.fail(job._id, this.owner, message, null, now);
+    this.options.log?.(`job ${job._id} failed ${job.attempts} times: ${message}`);
+    await runtime
+      .appendHistory(job.instanceId, [
+        {
+          at: now,
+          type: 'incident.raised',
+          activityId: job.activityId,
+          executionId: job.executionId,
+          data: { jobId: job._id, error: message, attempts: job.attempts },
+        },
+      ])
+      .catch(() => undefined);
+  }
+
+  /** Polls for due jobs until stopped (a node's scheduler). */
+  start(intervalMs = 1000): void {
+    this.stopped = false;
+    const tick = async (): Promise<void> => {
+      if (this.stopped || this.running) return;
+      this.running = true;
+      try {
+        await this.runDue(100);
+      } catch (error) {
+        this.options.log?.(`scheduler: ${(error as Error).message}`);
+      } finally {
+        this.running = false;
+        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+      }
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

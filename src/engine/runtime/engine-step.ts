@@ -1,0 +1,373 @@
+import { Engine } from 'bpmn-engine';
+import type { Clock } from '../clock.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { HistoryDraft } from './history-chain.js';
+import { HostTimers } from './host-timers.js';
+import { noScripts, safeEngineExpressions } from './engine-expressions.js';
+
+export type WaitKind = 'task' | 'timer' | 'service' | 'call';
+
+/** Something the instance waits on that the host must provide: a person, a time, a job, a child. */
+export interface OpenWait {
+  kind: WaitKind;
+  activityId: string;
+  executionId: string;
+  name?: string;
+  formKey?: string;
+  candidateGroups?: string[];
+  assignee?: string;
+  dueDate?: Date;
+  /** Timer: milliseconds until due when first armed. */
+  delay?: number;
+  timerType?: string;
+  topic?: string;
+  calledElement?: string;
+}
+
+export interface Delivery {
+  result?: Record<string, unknown>;
+  error?: { message: string; code?: string };
+}
+
+export interface StepInput {
+  instanceId: string;
+  definition: LoadedDefinition;
+  /** null starts a new run. */
+  engineState: Record<string, unknown> | null;
+  startVariables?: Record<string, unknown>;
+  /** Executions already known to wait: their re-announcement on resume is not news. */
+  knownWaits: Record<string, unknown>;
+  /** Service results to hand back, by the task's execution id. */
+  deliveries?: Map<string, Delivery>;
+  clock: Clock;
+}
+
+export interface StepOutcome {
+  engineState: Record<string, unknown>;
+  status: 'running' | 'completed' | 'failed';
+  waits: OpenWait[];
+  variables: Record<string, unknown>;
+  output: Record<string, unknown>;
+  error?: { message: string; code?: string };
+  drafts: HistoryDraft[];
+}
+
+interface ParkedService {
+  activityId: string;
+  topic: string;
+  callback: (error: unknown, output?: unknown) => void;
+}
+
+interface ActivityApi {
+  id: string;
+  type: string;
+  name?: string;
+  executionId: string;
+  content: Record<string, unknown>;
+  owner: {
+    behaviour: Record<string, unknown>;
+    environment: {
+      assignVariables(vars: Record<string, unknown>): void;
+      resolveExpression(expression: string, message?: unknown): unknown;
+    };
+  };
+  getPostponed?: () => ActivityApi[];
+  signal(message?: unknown): void;
+  sendApiMessage(action: string, content?: unknown): void;
+}
+
+interface BrokerMessage {
+  content: Record<string, unknown> & { id?: string; executionId?: string; type?: string };
+}
+
+const RECORDED = new Set([
+  'activity.start',
+  'activity.wait',
+  'activity.call',
+  'activity.timer',
+  'activity.timeout',
+  'activity.catch',
+  'activity.end',
+  'activity.error',
+  'flow.take',
+  'process.end',
+  'process.error',
+]);
+/** Events bpmn-engine announces again on every resume for things still waiting. */
+const REANNOUNCED = new Set(['activity.wait', 'activity.timer', 'activity.call']);
+
+function splitList(value: unknown): string[] {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : [];
+}
+
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * One command's life of a bpmn-engine Engine: build it from the cached definition and the
+ * stored state, let the command act on it, read off what changed, stop it. Nothing here
+ * touches the store; the runtime turns the outcome into one conditional write.
+ */
+export class EngineStep {
+  private readonly drafts: HistoryDraft[] = [];
+  private readonly parked = new Map<string, ParkedService>();
+  private readonly timers = new HostTimers();
+  private engine!: Engine;
+  private ended = false;
+  private failure: { message: string; code?: string } | undefined;
+
+  private constructor(private readonly input: StepInput) {}
+
+  static async open(input: StepInput): Promise<EngineStep> {
+    const step = new EngineStep(input);
+    await step.start();
+    return step;
+  }
+
+  private record(draft: Omit<HistoryDraft, 'at'>): void {
+    this.drafts.push({ at: this.input.clock.now(), ...draft });
+  }
+
+  /** Listeners must never throw: a throwing listener wedges the engine. */
+  private onEvent = (routingKey: string, message: BrokerMessage): void => {
+    try {
+      if (!RECORDED.has(routingKey)) return;
+      const content = message.content;
+      const executionId = content.executionId;
+      if (REANNOUNCED.has(routingKey) && executionId && this.input.knownWaits[executionId]) return;
+      const data: Record<string, unknown> = { elementType: content.type };
+      if (routingKey === 'flow.take')
+        Object.assign(data, { sourceId: content.sourceId, targetId: content.targetId });
+      if (routingKey === 'activity.timer')
+        Object.assign(data, { timerType: content.timerType, value: content[String(content.timerType)] });
+      if (routingKey === 'activity.timeout') data.state = content.state;
+      if (routingKey === 'activity.call') data.calledElement = content.calledElement;
+      if (routingKey === 'activity.end' && /ServiceTask|CallActivity|CatchEvent/.test(String(content.type)))
+        data.output = plain(content.output);
+      const error = content.error as { message?: string; code?: string } | undefined;
+      if (error) data.error = { message: error.message, code: error.code };
+      if (routingKey === 'process.end') data.output = plain(content.output);
+      this.record({ type: routingKey, activityId: content.id, executionId, data });
+    } catch {
+      // history for this event is lost rather than the instance wedged
+    }
+  };
+
+  private extension = (activity: {
+    type: string;
+    id: string;
+    behaviour: Record<string, unknown> & { Service?: unknown };
+    environment: { assignVariables(vars: Record<string, unknown>): void };
+  }): { activate(): void; deactivate(): void } | undefined => {
+    if (
+      activity.type !== 'bpmn:ServiceTask' &&
+      activity.type !== 'bpmn:SendTask' &&
+      activity.type !== 'bpmn:BusinessRuleTask'
+    )
+      return undefined;
+    const behaviour = activity.behaviour;
+    const topic = String(behaviour.topic ?? '');
+    const { parked } = this;
+    const deliveries = this.input.deliveries;
+    // An external task parks until its job's result is delivered in a later command.
+    behaviour.Service = function ExternalTask(this: { execute: unknown }) {
+      this.execute = (executeMessage: BrokerMessage, callback: ParkedService['callback']) => {
+        const executionId = String(executeMessage.content.executionId);
+        const delivery = deliveries?.get(executionId);
+        if (!delivery) {
+          parked.set(executionId, { activityId: activity.id, topic, callback });
+          return;
+        }
+        parked.delete(executionId);
+        if (delivery.error) {
+          const error = Object.assign(new Error(delivery.error.message), { code: delivery.error.code });
+          callback(error);
+        } else {
+          // A service's output lands in the process variables, like a form's data.
+          activity.environment.assignVariables(delivery.result ?? {});
+          callback(null, delivery.result ?? {});
+        }
+      };
+    };
+    return { activate() {}, deactivate() {} };
+  };
+
+  private async start(): Promise<void> {
+    const { instanceId, definition, engineState, startVariables } = this.input;
+    this.engine = new Engine({
+      name: instanceId,
+      sourceContext: definition.sourceContext as never,
+      timers: this.timers as never,
+      expressions: safeEngineExpressions as never,
+      scripts: noScripts as never,
+      extensions: { preplan: this.extension as never },
+    });
+    this.engine.broker.subscribeTmp('event', '#', this.onEvent as never, { noAck: true });
+    this.engine.on('end', () => (this.ended = true));
+    this.engine.on('error', (error: Error & { code?: string }) => {
+      this.failure = { message: error.message, code: error.code };
+    });
+    if (engineState) {
+      this.engine.recover(engineState as never);
+      await this.engine.resume();
+      this.discardOrphanedBoundaryEvents();
+    } else {
+      await this.engine.execute({ variables: { ...(startVariables ?? {}) } } as never);
+    }
+  }
+
+  /**
+   * bpmn-elements can leave a repeating boundary timer alive after an overdue interrupting
+   * timer removed its task during resume; it would cycle forever.
+   */
+  private discardOrphanedBoundaryEvents(): void {
+    for (const api of this.postponed()) {
+      const attachedTo = (api.owner as unknown as { attachedTo?: { isRunning?: boolean } }).attachedTo;
+      if (api.type === 'bpmn:BoundaryEvent' && attachedTo && !attachedTo.isRunning)
+        (api as unknown as { discard(): void }).discard();
+    }
+  }
+
+  private postponed(): ActivityApi[] {
+    const execution = this.engine.execution as unknown as { getPostponed?: () => ActivityApi[] } | undefined;
+    const out: ActivityApi[] = [];
+    const visit = (apis: ActivityApi[]): void => {
+      for (const api of apis) {
+        if (api.type === 'bpmn:SubProcess' && api.getPostponed)
+          visit(api.getPostponed().filter((a) => a !== api));
+        else out.push(api);
+      }
+    };
+    if (this.engine.state === 'running' && execution?.getPostponed) visit(execution.getPostponed());
+    return out;
+  }
+
+  private findWaiting(executionId: string, type: string): ActivityApi | undefined {
+    return this.postponed().find((api) => api.executionId === executionId && api.type === type);
+  }
+
+  /** Completes a waiting user task with the submitted data (merged into the variables). */
+  completeTask(executionId: string, data: Record<string, unknown>): boolean {
+    const api = this.findWaiting(executionId, 'bpmn:UserTask');
+    if (!api) return false;
+    api.owner.environment.assignVariables(data);
+    api.signal(data);
+    return true;
+  }
+
+  fireTimer(executionId: string): boolean {
+    return this.timers.fire(executionId);
+  }
+
+  /** Hands a child process's outcome to the call activity waiting for it. */
+  completeCall(
+    executionId: string,
+    output: Record<string, unknown>,
+    error?: { message: string; code?: string },
+  ): boolean {
+    const api = this.findWaiting(executionId, 'bpmn:CallActivity');
+    if (!api) return false;
+    if (error) api.sendApiMessage('error', { message: error.message, code: error.code });
+    else {
+      api.owner.environment.assignVariables(output);
+      api.signal(output);
+    }
+    return true;
+  }
+
+  /** The service tasks currently parked (after a delivery, the one delivered is gone). */
+  isParked(executionId: string): boolean {
+    return this.parked.has(executionId);
+  }
+
+  private currentWaits(): OpenWait[] {
+    const waits: OpenWait[] = [];
+    for (const api of this.postponed()) {
+      if (api.type === 'bpmn:UserTask') {
+        const b = api.owner.behaviour;
+        const resolve = (value: unknown): string | undefined => {
+          if (typeof value !== 'string' || value === '') return undefined;
+          if (!value.includes('${')) return value;
+          const resolved = api.owner.environment.resolveExpression(value, { content: api.content });
+          return resolved === undefined || resolved === null ? undefined : String(resolved);
+        };
+        const due = resolve(b.dueDate);
+        waits.push({
+          kind: 'task',
+          activityId: api.id,
+          executionId: api.executionId,
+          name: api.name,
+          formKey: resolve(b.formKey),
+          candidateGroups: splitList(resolve(b.candidateGroups)),
+          assignee: resolve(b.assignee),
+          dueDate: due && !Number.isNaN(Date.parse(due)) ? new Date(due) : undefined,
+        });
+      } else if (api.type === 'bpmn:CallActivity') {
+        waits.push({
+          kind: 'call',
+          activityId: api.id,
+          executionId: api.executionId,
+          name: api.name,
+          calledElement: String(api.owner.behaviour.calledElement ?? ''),
+        });
+      }
+    }
+    for (const timer of this.timers.pending())
+      waits.push({
+        kind: 'timer',
+        activityId: timer.activityId,
+        executionId: timer.executionId,
+        delay: timer.delay,
+        timerType: timer.timerType,
+      });
+    for (const [executionId, service] of this.parked)
+      waits.push({ kind: 'service', activityId: service.activityId, executionId, topic: service.topic });
+    return waits;
+  }
+
+  private variables(): Record<string, unknown> {
+    const execution = this.engine.execution as unknown as
+      | {
+          definitions?: Array<{
+            getProcesses(): Array<{ environment: { variables: Record<string, unknown> } }>;
+          }>;
+        }
+      | undefined;
+    const process = execution?.definitions?.[0]?.getProcesses()?.[0];
+    return (plain(process?.environment.variables ?? {}) as Record<string, unknown>) ?? {};
+  }
+
+  /** Reads off the outcome and stops the engine. */
+  async finish(): Promise<StepOutcome> {
+    const state = (await this.engine.getState()) as unknown as Record<string, unknown> & {
+      definitions?: Array<Record<string, unknown>>;
+    };
+    // The state embeds the whole diagram; instances refer to the cached definition instead.
+    const engineState = {
+      ...state,
+      definitions: (state.definitions ?? []).map(({ source: _source, ...definition }) => definition),
+    };
+    const status = this.failure
+      ? 'failed'
+      : this.ended || this.engine.state === 'idle'
+        ? 'completed'
+        : 'running';
+    const outcome: StepOutcome = {
+      engineState: plain(engineState) as Record<string, unknown>,
+      status,
+      waits: status === 'running' ? this.currentWaits() : [],
+      variables: this.variables(),
+      output: (plain(this.engine.environment.output) as Record<string, unknown>) ?? {},
+      error: this.failure,
+      drafts: this.drafts,
+    };
+    if (this.engine.state === 'running') await this.engine.stop();
+    return outcome;
+  }
+}

@@ -1,0 +1,509 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { PreplanError } from '../../errors.js';
+import type { InstanceRecord, InstanceStore, ParentLink, WaitEntry } from '../../store/instance-store.js';
+import type { HistoryStore } from '../../store/history-store.js';
+import type { TaskStore } from '../../store/task-store.js';
+import type { JobRecord, JobStore } from '../../store/job-store.js';
+import type { ChildOutcome, OutboxEntry } from '../../store/outbox.js';
+import type { DefinitionCache } from './definition-cache.js';
+import { EngineStep, type Delivery, type OpenWait, type StepOutcome } from './engine-step.js';
+import { chainEvents, GENESIS_HASH, type HistoryDraft } from './history-chain.js';
+
+export interface RuntimeDeps {
+  instances: InstanceStore;
+  history: HistoryStore;
+  tasks: TaskStore;
+  jobs: JobStore;
+  definitions: DefinitionCache;
+  clock: Clock;
+}
+
+export interface StartOptions {
+  variables?: Record<string, unknown>;
+  businessKey?: string;
+  actor: string;
+  /** A fixed id makes the start idempotent (call activities use parent + execution). */
+  instanceId?: string;
+  parent?: ParentLink;
+}
+
+/** What a command did to the engine: whether it applied, and the events it contributes. */
+interface Applied {
+  applied: boolean;
+  drafts: HistoryDraft[];
+  /** How the waits this command closed on purpose are to be closed (a completed task). */
+  closing?: Map<string, { actor: string; data: Record<string, unknown> }>;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** A job's id is its idempotency key: instance + activity + execution. */
+export function jobId(instanceId: string, activityId: string, executionId: string): string {
+  return `${instanceId}:${activityId}:${executionId}`;
+}
+
+/**
+ * The durable runtime. Every command loads the instance, runs an EngineStep, and commits the
+ * outcome as one conditional write of the instance document carrying an outbox; the outbox
+ * is then written to history, tasks and jobs idempotently. Losing a race re-runs the command
+ * from a fresh load; a crash after the commit is repaired by the next touch or at start-up.
+ */
+export class Runtime {
+  constructor(private readonly deps: RuntimeDeps) {}
+
+  async start(key: string, options: StartOptions): Promise<InstanceRecord> {
+    const definition = await this.deps.definitions.latest(key);
+    const now = this.deps.clock.now();
+    const id = options.instanceId ?? randomUUID();
+    const created = await this.deps.instances.create({
+      _id: id,
+      definitionId: definition.id,
+      definitionKey: definition.key,
+      definitionVersion: definition.version,
+      businessKey: options.businessKey,
+      status: 'running',
+      revision: 0,
+      engineState: null,
+      variables: options.variables ?? {},
+      waits: {},
+      parent: options.parent,
+      outbox: [],
+      historySeq: 0,
+      historyHead: GENESIS_HASH,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const record = await this.deps.instances.load(id);
+    if (!record) throw new PreplanError('not-found', `instance ${id} vanished`);
+    if (created || record.engineState === null) return this.begin(id, options.actor);
+    return record;
+  }
+
+  /** Runs a created instance's first step; a no-op once it has run. */
+  private begin(id: string, actor: string): Promise<InstanceRecord> {
+    return this.command(
+      id,
+      (step, record) => ({
+        applied: true,
+        drafts: [
+          {
+            at: this.deps.clock.now(),
+            type: 'instance.started',
+            actor,
+            data: {
+              definitionKey: record.definitionKey,
+              definitionVersion: record.definitionVersion,
+              businessKey: record.businessKey,
+              variables: record.variables,
+              parent: record.parent,
+            },
+          },
+        ],
+      }),
+      { begin: true },
+    );
+  }
+
+  async completeTask(taskId: string, actor: string, data: Record<string, unknown>): Promise<InstanceRecord> {
+    const task = await this.deps.tasks.byId(taskId);
+    if (!task) throw new PreplanError('not-found', `task ${taskId} does not exist`);
+    if (task.status !== 'open')
+      throw new PreplanError('conflict', `task ${taskId} is already ${task.status}`);
+    return this.command(
+      task.instanceId,
+      (step) => {
+        const applied = step.completeTask(task.executionId, data);
+        return {
+          applied,
+          drafts: applied
+            ? [
+                {
+                  at: this.deps.clock.now(),
+                  type: 'task.completed',
+                  actor,
+                  activityId: task.activityId,
+                  executionId: task.executionId,
+                  data,
+                },
+              ]
+            : [],
+          closing: new Map([[task.executionId, { actor, data }]]),
+        };
+      },
+      { refusal: `task ${taskId} is no longer open` },
+    );
+  }
+
+  fireTimer(instanceId: string, executionId: string, actor = 'scheduler'): Promise<InstanceRecord> {
+    return this.command(instanceId, (step, record) => {
+      // An overdue timer already fired while the engine resumed: that is this job done.
+      if (!record.waits[executionId]) return { applied: true, drafts: [] };
+      const applied = step.fireTimer(executionId);
+      return {
+        applied: true,
+        drafts: applied ? [{ at: this.deps.clock.now(), type: 'timer.fired', actor, executionId }] : [],
+      };
+    });
+  }
+
+  deliverServiceResult(instanceId: string, executionId: string, delivery: Delivery, actor = 'job-worker') {
+    return this.command(
+      instanceId,
+      (step, record) => {
+        if (!record.waits[executionId]) return { applied: true, drafts: [] };
+        return {
+          applied: !step.isParked(executionId),
+          drafts: [
+            {
+              at: this.deps.clock.now(),
+              type: delivery.error ? 'job.failed' : 'job.succeeded',
+              actor,
+              executionId,
+              data: delivery.error ? { error: delivery.error } : { result: delivery.result ?? {} },
+            },
+          ],
+        };
+      },
+      { deliveries: new Map([[executionId, delivery]]) },
+    );
+  }
+
+  /** A child process ended: its parent's call activity continues (or fails with its error). */
+  completeCall(parentId: string, executionId: string, outcome: ChildOutcome): Promise<InstanceRecord> {
+    return this.command(parentId, (step, record) => {
+      if (!record.waits[executionId]) return { applied: true, drafts: [] };
+      const error =
+        outcome.status === 'completed'
+          ? undefined
+          : (outcome.error ?? {
+              message: `child ${outcome.childId} was ${outcome.status}`,
+              code: outcome.status,
+            });
+      const applied = step.completeCall(executionId, outcome.output, error);
+      return {
+        applied,
+        drafts: [{ at: this.deps.clock.now(), type: 'call.returned', executionId, data: { ...outcome } }],
+      };
+    });
+  }
+
+  /** Appends events to an instance's history without running its engine (incidents, notes). */
+  async appendHistory(instanceId: string, drafts: HistoryDraft[]): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const record = await this.load(instanceId);
+      const chained = chainEvents(instanceId, drafts, { seq: record.historySeq, hash: record.historyHead });
+      const outbox: OutboxEntry[] = chained.events.map((event) => ({ kind: 'history', event }));
+      const {
+        _id,
+        createdAt: _c,
+        revision,
+        definitionId: _d,
+        definitionKey: _k,
+        definitionVersion: _v,
+        ...rest
+      } = record;
+      const ok = await this.deps.instances.commit(_id, revision, {
+        ...rest,
+        outbox,
+        historySeq: chained.seq,
+        historyHead: chained.hash,
+        updatedAt: this.deps.clock.now(),
+      });
+      if (ok) {
+        await this.materialise({ ...record, outbox, revision: revision + 1 });
+        return;
+      }
+    }
+    throw new PreplanError('conflict', `instance ${instanceId} is too busy to record history`);
+  }
+
+  async cancel(instanceId: string, actor: string, reason: string): Promise<InstanceRecord> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const record = await this.load(instanceId);
+      if (record.status !== 'running')
+        throw new PreplanError('conflict', `instance ${instanceId} is ${record.status}`);
+      const now = this.deps.clock.now();
+      const drafts: HistoryDraft[] = [{ at: now, type: 'instance.cancelled', actor, data: { reason } }];
+      const closed = Object.entries(record.waits).map(([executionId, wait]) => ({ executionId, ...wait }));
+      const outbox = this.closeWaits(record, closed, new Map(), [], now);
+      const next = this.finishOutbox(record, drafts, outbox, 'cancelled', {}, undefined, now);
+      const ok = await this.deps.instances.commit(record._id, record.revision, {
+        ...this.carry(record),
+        status: 'cancelled',
+        waits: {},
+        outbox: next.outbox,
+        historySeq: next.seq,
+        historyHead: next.hash,
+        updatedAt: now,
+        endedAt: now,
+        outcome: 'cancelled',
+      });
+      if (ok) return this.afterCommit(record, next.outbox);
+    }
+    throw new PreplanError('conflict', `instance ${instanceId} is too busy to cancel`);
+  }
+
+  /** Writes out outboxes a crash left behind and runs instances created but never begun. */
+  async repair(): Promise<number> {
+    let repaired = 0;
+    for (const record of await this.deps.instances.withPendingOutbox()) {
+      await this.materialise(record);
+      repaired++;
+    }
+    return repaired;
+  }
+
+  private async load(id: string): Promise<InstanceRecord> {
+    const record = await this.deps.instances.load(id);
+    if (!record) throw new PreplanError('not-found', `instance ${id} does not exist`);
+    return record;
+  }
+
+  private carry(record: InstanceRecord) {
+    return {
+      businessKey: record.businessKey,
+      engineState: record.engineState,
+      variables: record.variables,
+      parent: record.parent,
+      error: record.error,
+    };
+  }
+
+  private async command(
+    id: string,
+    apply: (step: EngineStep, record: InstanceRecord) => Applied,
+    options: { deliveries?: Map<string, Delivery>; refusal?: string; begin?: boolean } = {},
+  ): Promise<InstanceRecord> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const record = await this.load(id);
+      if (record.outbox.length > 0) await this.materialise(record);
+      if (options.begin && record.engineState !== null) return record;
+      if (record.status !== 'running')
+        throw new PreplanError('conflict', `instance ${id} has ${record.status}`);
+      const definition = await this.deps.definitions.get(record.definitionId);
+      const step = await EngineStep.open({
+        instanceId: id,
+        definition,
+        engineState: record.engineState,
+        startVariables: record.engineState ? undefined : record.variables,
+        knownWaits: record.waits,
+        deliveries: options.deliveries,
+        clock: this.deps.clock,
+      });
+      let applied: Applied;
+      try {
+        applied = apply(step, record);
+      } catch (error) {
+        await step.finish();
+        throw error;
+      }
+      const outcome = await step.finish();
+      const outbox = this.prepare(record, outcome, applied);
+      const ok = await this.deps.instances.commit(id, record.revision, outbox.changes);
+      if (!ok) continue;
+      const committed = await this.afterCommit(record, outbox.changes.outbox);
+      if (!applied.applied)
+        throw new PreplanError('conflict', options.refusal ?? 'the command no longer applies');
+      return committed;
+    }
+    throw new PreplanError('conflict', `instance ${id} is changing too fast; try again`);
+  }
+
+  private async afterCommit(record: InstanceRecord, outbox: OutboxEntry[]): Promise<InstanceRecord> {
+    await this.materialise({ ...record, outbox, revision: record.revision + 1 });
+    return this.load(record._id);
+  }
+
+  private jobFor(
+    record: InstanceRecord,
+    wait: OpenWait,
+    now: Date,
+    payload?: Record<string, unknown>,
+  ): JobRecord {
+    const kind = wait.kind === 'timer' ? 'timer' : wait.kind === 'service' ? 'service' : 'call-start';
+    return {
+      _id: jobId(record._id, wait.activityId, wait.executionId),
+      kind,
+      instanceId: record._id,
+      activityId: wait.activityId,
+      executionId: wait.executionId,
+      topic: wait.topic ?? wait.timerType,
+      dueAt: new Date(now.getTime() + Math.max(0, wait.delay ?? 0)),
+      status: 'pending',
+      attempts: 0,
+      payload,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  private closeWaits(
+    record: InstanceRecord,
+    closed: Array<{ executionId: string } & WaitEntry>,
+    closing: Map<string, { actor: string; data: Record<string, unknown> }>,
+    drafts: HistoryDraft[],
+    now: Date,
+  ): OutboxEntry[] {
+    const outbox: OutboxEntry[] = [];
+    const fired = new Set(
+      drafts
+        .filter((d) => d.type === 'activity.timeout' || d.type === 'timer.fired')
+        .map((d) => d.executionId),
+    );
+    for (const { executionId, kind, activityId } of closed) {
+      if (kind === 'task') {
+        const done = closing.get(executionId);
+        outbox.push({
+          kind: 'task-close',
+          taskId: `${record._id}:${executionId}`,
+          status: done ? 'completed' : 'cancelled',
+          at: now,
+          completedBy: done?.actor,
+          data: done?.data,
+        });
+      } else {
+        outbox.push({
+          kind: 'job-finish',
+          jobId: jobId(record._id, activityId, executionId),
+          status: kind === 'timer' && !fired.has(executionId) ? 'cancelled' : 'done',
+        });
+      }
+    }
+    return outbox;
+  }
+
+  private prepare(record: InstanceRecord, outcome: StepOutcome, applied: Applied) {
+    const now = this.deps.clock.now();
+    const current = new Map(outcome.waits.map((wait) => [wait.executionId, wait]));
+    const opened = outcome.waits.filter((wait) => !record.waits[wait.executionId]);
+    const closed = Object.entries(record.waits)
+      .filter(([executionId]) => !current.has(executionId))
+      .map(([executionId, wait]) => ({ executionId, ...wait }));
+    const drafts = [...applied.drafts, ...outcome.drafts];
+    const outbox: OutboxEntry[] = [];
+    for (const wait of opened) {
+      if (wait.kind === 'task') {
+        outbox.push({
+          kind: 'task-open',
+          task: {
+            _id: `${record._id}:${wait.executionId}`,
+            instanceId: record._id,
+            definitionKey: record.definitionKey,
+            activityId: wait.activityId,
+            executionId: wait.executionId,
+            name: wait.name,
+            formKey: wait.formKey,
+            candidateGroups: wait.candidateGroups ?? [],
+            assignee: wait.assignee,
+            status: 'open',
+            createdAt: now,
+            dueAt: wait.dueDate,
+          },
+        });
+      } else if (wait.kind === 'call') {
+        outbox.push({
+          kind: 'job-schedule',
+          job: this.jobFor(record, wait, now, {
+            definitionKey: wait.calledElement,
+            variables: outcome.variables,
+          }),
+        });
+      } else outbox.push({ kind: 'job-schedule', job: this.jobFor(record, wait, now) });
+    }
+    outbox.push(...this.closeWaits(record, closed, applied.closing ?? new Map(), drafts, now));
+    const status = outcome.status;
+    const waits = Object.fromEntries(
+      outcome.waits.map((wait): [string, WaitEntry] => [
+        wait.executionId,
+        { kind: wait.kind, activityId: wait.activityId },
+      ]),
+    );
+    const finished = this.finishOutbox(record, drafts, outbox, status, outcome.variables, outcome.error, now);
+    return {
+      changes: {
+        ...this.carry(record),
+        status,
+        engineState: outcome.engineState,
+        variables: outcome.variables,
+        waits,
+        outbox: finished.outbox,
+        historySeq: finished.seq,
+        historyHead: finished.hash,
+        updatedAt: now,
+        endedAt: status === 'running' ? undefined : now,
+        outcome: status === 'running' ? undefined : status,
+        error: outcome.error?.message,
+      },
+    };
+  }
+
+  /** Adds the end-of-instance event and the parent's notification, then chains the history. */
+  private finishOutbox(
+    record: InstanceRecord,
+    drafts: HistoryDraft[],
+    outbox: OutboxEntry[],
+    status: 'running' | 'completed' | 'failed' | 'cancelled',
+    variables: Record<string, unknown>,
+    error: { message: string; code?: string } | undefined,
+    now: Date,
+  ) {
+    const all = [...drafts];
+    if (status !== 'running') {
+      all.push({ at: now, type: 'instance.ended', data: { status, error } });
+      if (record.parent) {
+        const outcome: ChildOutcome = { status, childId: record._id, output: variables, error };
+        outbox.push({
+          kind: 'job-schedule',
+          job: {
+            _id: `${jobId(record.parent.instanceId, record.parent.activityId, record.parent.executionId)}:return`,
+            kind: 'call-complete',
+            instanceId: record.parent.instanceId,
+            activityId: record.parent.activityId,
+            executionId: record.parent.executionId,
+            dueAt: now,
+            status: 'pending',
+            attempts: 0,
+            payload: outcome as unknown as Record<string, unknown>,
+            createdAt: now,
+            updatedAt: now,
+          },
+        });
+      }
+    }
+    const chained = chainEvents(record._id, all, { seq: record.historySeq, hash: record.historyHead });
+    return {
+      outbox: [...chained.events.map((event): OutboxEntry => ({ kind: 'history', event })), ...outbox],
+      seq: chained.seq,
+      hash: chained.hash,
+    };
+  }
+
+  /** Writes an outbox out; every write is idempotent, so a repeat after a crash is harmless. */
+  async materialise(record: InstanceRecord): Promise<void> {
+    const history = record.outbox.flatMap((entry) => (entry.kind === 'history' ? [entry.event] : []));
+    await this.deps.history.append(history);
+    for (const entry of record.outbox) {
+      switch (entry.kind) {
+        case 'task-open':
+          await this.deps.tasks.open(entry.task);
+          break;
+        case 'task-close':
+          await this.deps.tasks.close(entry.taskId, {
+            status: entry.status,
+            completedAt: entry.at,
+            completedBy: entry.completedBy,
+            data: entry.data,
+          });
+          break;
+        case 'job-schedule':
+          await this.deps.jobs.schedule(entry.job);
+          break;
+        case 'job-finish':
+          await this.deps.jobs.finish(entry.jobId, entry.status, this.deps.clock.now());
+          break;
+      }
+    }
+    await this.deps.instances.clearOutbox(record._id, record.revision);
+  }
+}

@@ -1,0 +1,137 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { OutboxEntry } from './outbox.js';
+
+export type InstanceStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface ParentLink {
+  instanceId: string;
+  activityId: string;
+  executionId: string;
+}
+
+export interface WaitEntry {
+  kind: 'task' | 'timer' | 'service' | 'call';
+  activityId: string;
+}
+
+export interface InstanceRecord {
+  _id: string;
+  definitionId: string;
+  definitionKey: string;
+  definitionVersion: number;
+  businessKey?: string;
+  status: InstanceStatus;
+  /** Bumped by every committed command; a command commits only on the revision it loaded. */
+  revision: number;
+  /** bpmn-engine state without the diagram source. */
+  engineState: Record<string, unknown> | null;
+  variables: Record<string, unknown>;
+  /** Executions waiting on the host (user tasks, timers, service jobs, calls), by execution id. */
+  waits: Record<string, WaitEntry>;
+  parent?: ParentLink;
+  /** What this revision still has to write elsewhere; emptied once written. */
+  outbox: OutboxEntry[];
+  historySeq: number;
+  historyHead: string;
+  outcome?: string;
+  error?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt?: Date;
+}
+
+const instanceSchema = new Schema<InstanceRecord>(
+  {
+    _id: String,
+    definitionId: { type: String, required: true },
+    definitionKey: { type: String, required: true },
+    definitionVersion: { type: Number, required: true },
+    businessKey: String,
+    status: { type: String, required: true },
+    revision: { type: Number, required: true },
+    engineState: { type: Schema.Types.Mixed, default: null },
+    variables: { type: Schema.Types.Mixed, default: {} },
+    waits: { type: Schema.Types.Mixed, default: {} },
+    parent: { type: Schema.Types.Mixed },
+    outbox: { type: Schema.Types.Mixed, default: [] },
+    historySeq: { type: Number, required: true },
+    historyHead: { type: String, required: true },
+    outcome: String,
+    error: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    endedAt: Date,
+  },
+  { collection: 'instances', versionKey: false, minimize: false },
+);
+instanceSchema.index({ definitionKey: 1, status: 1 });
+instanceSchema.index({ businessKey: 1 });
+instanceSchema.index({ 'outbox.0': 1 }, { sparse: true });
+
+export type InstanceChanges = Omit<
+  InstanceRecord,
+  '_id' | 'createdAt' | 'revision' | 'definitionId' | 'definitionKey' | 'definitionVersion'
+>;
+
+/** Process instances: one document each, changed only by a conditional write per command. */
+export class InstanceStore {
+  private readonly model: Model<InstanceRecord>;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Instance ?? connection.model<InstanceRecord>('Instance', instanceSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  load(id: string): Promise<InstanceRecord | null> {
+    return this.model.findById(id).lean<InstanceRecord>().exec();
+  }
+
+  /** Inserts a new instance; false when one with this id exists already (idempotent start). */
+  async create(record: InstanceRecord): Promise<boolean> {
+    try {
+      await this.model.collection.insertOne(record as never);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  /** Writes the next revision if nobody else did since `revision` was loaded. */
+  async commit(id: string, revision: number, changes: InstanceChanges): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: id as never, revision },
+      { $set: { ...changes, revision: revision + 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Empties the outbox once its entries are written, unless a newer revision replaced it. */
+  async clearOutbox(id: string, revision: number): Promise<void> {
+    await this.model.collection.updateOne({ _id: id as never, revision }, { $set: { outbox: [] } });
+  }
+
+  /** Instances whose outbox was not written out (a crash between commit and write). */
+  withPendingOutbox(limit = 100): Promise<InstanceRecord[]> {
+    return this.model
+      .find({ 'outbox.0': { $exists: true } })
+      .limit(limit)
+      .lean<InstanceRecord[]>()
+      .exec();
+  }
+
+  list(
+    filter: { definitionKey?: string; status?: InstanceStatus } = {},
+    limit = 100,
+  ): Promise<InstanceRecord[]> {
+    return this.model
+      .find(filter, { engineState: 0 })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<InstanceRecord[]>()
+      .exec();
+  }
+}

@@ -1,0 +1,157 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** timer: fire it; service: call it; call-start / call-complete: start a child, report back to its parent. */
+export type JobKind = 'timer' | 'service' | 'call-start' | 'call-complete';
+export type JobStatus = 'pending' | 'running' | 'done' | 'cancelled' | 'incident';
+
+export interface JobRecord {
+  /** The idempotency key: instance + activity + execution. */
+  _id: string;
+  kind: JobKind;
+  instanceId: string;
+  activityId: string;
+  executionId: string;
+  /** For service jobs: the registered service; for timers: the timer type. */
+  topic?: string;
+  dueAt: Date;
+  status: JobStatus;
+  attempts: number;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  lastError?: string;
+  /** What a call job needs (the child's process key and variables, or the child's outcome). */
+  payload?: Record<string, unknown>;
+  /** A service's output, kept until the instance has taken it. */
+  result?: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const jobSchema = new Schema<JobRecord>(
+  {
+    _id: String,
+    kind: { type: String, required: true },
+    instanceId: { type: String, required: true },
+    activityId: { type: String, required: true },
+    executionId: { type: String, required: true },
+    topic: String,
+    dueAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, default: 0 },
+    leaseOwner: String,
+    leaseUntil: Date,
+    lastError: String,
+    payload: Schema.Types.Mixed,
+    result: Schema.Types.Mixed,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'jobs', versionKey: false, minimize: false },
+);
+jobSchema.index({ status: 1, dueAt: 1 });
+jobSchema.index({ instanceId: 1, status: 1 });
+
+/** Timers and service calls waiting to run; claimed with a lease so each runs on one node. */
+export class JobStore {
+  private readonly model: Model<JobRecord>;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Job ?? connection.model<JobRecord>('Job', jobSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async schedule(job: JobRecord): Promise<void> {
+    await this.model.collection.updateOne({ _id: job._id as never }, { $setOnInsert: job }, { upsert: true });
+  }
+
+  async finish(jobId: string, status: 'done' | 'cancelled', now: Date): Promise<void> {
+    await this.model.collection.updateOne(
+      { _id: jobId as never, status: { $in: ['pending', 'running', 'incident'] } },
+      { $set: { status, updatedAt: now }, $unset: { leaseOwner: '', leaseUntil: '' } },
+    );
+  }
+
+  /**
+   * Claims the earliest due job, or one whose lease ran out (its node died), for `owner`.
+   * findOneAndUpdate makes the claim atomic: two nodes never get the same job.
+   */
+  claimDue(owner: string, now: Date, leaseMs: number): Promise<JobRecord | null> {
+    return this.model
+      .findOneAndUpdate(
+        {
+          $or: [
+            { status: 'pending', dueAt: { $lte: now } },
+            { status: 'running', leaseUntil: { $lte: now } },
+          ],
+        },
+        {
+          $set: {
+            status: 'running',
+            leaseOwner: owner,
+            leaseUntil: new Date(now.getTime() + leaseMs),
+            updatedAt: now,
+          },
+          $inc: { attempts: 1 },
+        },
+        { sort: { dueAt: 1 }, new: true },
+      )
+      .lean<JobRecord>()
+      .exec();
+  }
+
+  /** Keeps a service result with the job, so a crash after the call does not call it again. */
+  async recordResult(
+    jobId: string,
+    owner: string,
+    result: Record<string, unknown>,
+    now: Date,
+  ): Promise<void> {
+    await this.model.collection.updateOne(
+      { _id: jobId as never, leaseOwner: owner },
+      { $set: { result, updatedAt: now } },
+    );
+  }
+
+  /** Puts a failed attempt back with a later due time, or raises an incident when out of tries. */
+  async fail(jobId: string, owner: string, error: string, retryAt: Date | null, now: Date): Promise<void> {
+    await this.model.collection.updateOne(
+      { _id: jobId as never, leaseOwner: owner },
+      {
+        $set: retryAt
+          ? { status: 'pending', dueAt: retryAt, lastError: error, updatedAt: now }
+          : { status: 'incident', lastError: error, updatedAt: now },
+        $unset: { leaseOwner: '', leaseUntil: '' },
+      },
+    );
+  }
+
+  /** An admin's retry of an incident: runs again now with a fresh count. */
+  async retry(jobId: string, now: Date): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: jobId as never, status: 'incident' },
+      { $set: { status: 'pending', dueAt: now, attempts: 0, updatedAt: now } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  byId(id: string): Promise<JobRecord | null> {
+    return this.model.findById(id).lean<JobRecord>().exec();
+  }
+
+  find(filter: { instanceId?: string; status?: JobStatus; kind?: JobKind } = {}): Promise<JobRecord[]> {
+    return this.model.find(filter).sort({ dueAt: 1 }).lean<JobRecord[]>().exec();
+  }
+
+  /** The earliest time anything becomes due (for the scheduler's sleep), or null. */
+  async nextDue(): Promise<Date | null> {
+    const next = await this.model
+      .findOne({ status: { $in: ['pending', 'running'] } }, { dueAt: 1, leaseUntil: 1, status: 1 })
+      .sort({ dueAt: 1 })
+      .lean<JobRecord>()
+      .exec();
+    return next ? (next.status === 'running' ? (next.leaseUntil ?? next.dueAt) : next.dueAt) : null;
+  }
+}
