@@ -27,3 +27,24 @@ export class PreplanError extends Error {
     return STATUS[this.kind];
   }
 }
+
+/**
+ * An error after which this node must stop at once (its storage is gone, or a test simulates
+ * a crash): never recorded as a job failure or turned into a reply.
+ */
+export class FatalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FatalError';
+  }
+}
+
+/** Named points between durable writes where a test may simulate a crash. */
+export type FaultPoint =
+  | 'command.after-commit'
+  | 'materialise.after-history'
+  | 'job.after-claim'
+  | 'job.after-service'
+  | 'job.after-result';
+
+export type FaultHook = (point: FaultPoint) => void;

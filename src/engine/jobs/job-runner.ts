@@ -5,7 +5,7 @@ import type { InstanceStore } from '../../store/instance-store.js';
 import type { ChildOutcome } from '../../store/outbox.js';
 import type { ServiceRegistry } from '../../services/service-types.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { PreplanError } from '../../errors.js';
+import { FatalError, PreplanError, type FaultHook } from '../../errors.js';
 
 export interface JobRunnerOptions {
   jobs: JobStore;
@@ -21,6 +21,8 @@ export interface JobRunnerOptions {
   /** A unique name for this node (leases are held in its name). */
   owner?: string;
   log?: (message: string) => void;
+  /** Tests inject simulated crashes here; production leaves it unset. */
+  faults?: FaultHook;
 }
 
 /**
@@ -70,6 +72,7 @@ export class JobRunner {
 
   private async run(job: JobRecord): Promise<void> {
     const { jobs, runtime, clock } = this.options;
+    this.options.faults?.('job.after-claim');
     try {
       switch (job.kind) {
         case 'timer':
@@ -94,6 +97,7 @@ export class JobRunner {
       }
       await jobs.finish(job._id, 'done', clock.now());
     } catch (error) {
+      if (error instanceof FatalError) throw error;
       if (error instanceof PreplanError && (error.kind === 'conflict' || error.kind === 'not-found')) {
         // The instance moved on or ended (a cancelled case, a timer already fired): nothing to do.
         await jobs.finish(job._id, 'cancelled', clock.now());
@@ -131,8 +135,10 @@ export class JobRunner {
         }
         throw error;
       }
+      this.options.faults?.('job.after-service');
       // Kept with the job: a crash from here on delivers this result instead of calling again.
       await jobs.recordResult(job._id, this.owner, result, clock.now());
+      this.options.faults?.('job.after-result');
     }
     await runtime.deliverServiceResult(job.instanceId, job.executionId, { result });
   }

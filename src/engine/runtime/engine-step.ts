@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { HistoryDraft } from './history-chain.js';
 import { HostTimers } from './host-timers.js';
+import { timerDueAt } from './timer-due.js';
 import { noScripts, safeEngineExpressions } from './engine-expressions.js';
 
 export type WaitKind = 'task' | 'timer' | 'service' | 'call';
@@ -17,8 +18,8 @@ export interface OpenWait {
   candidateGroups?: string[];
   assignee?: string;
   dueDate?: Date;
-  /** Timer: milliseconds until due when first armed. */
-  delay?: number;
+  /** Timer: when it is due (on the host's clock). */
+  dueAt?: Date;
   timerType?: string;
   topic?: string;
   calledElement?: string;
@@ -318,12 +319,13 @@ export class EngineStep {
         });
       }
     }
+    const now = this.input.clock.now();
     for (const timer of this.timers.pending())
       waits.push({
         kind: 'timer',
         activityId: timer.activityId,
         executionId: timer.executionId,
-        delay: timer.delay,
+        dueAt: timerDueAt(timer, now),
         timerType: timer.timerType,
       });
     for (const [executionId, service] of this.parked)
@@ -340,7 +342,9 @@ export class EngineStep {
         }
       | undefined;
     const process = execution?.definitions?.[0]?.getProcesses()?.[0];
-    return (plain(process?.environment.variables ?? {}) as Record<string, unknown>) ?? {};
+    // bpmn-elements keeps the run message (content/fields/properties) among the variables.
+    const { content: _c, fields: _f, properties: _p, ...variables } = process?.environment.variables ?? {};
+    return (plain(variables) as Record<string, unknown>) ?? {};
   }
 
   /** Reads off the outcome and stops the engine. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { PreplanError } from '../../errors.js';
+import { PreplanError, type FaultHook } from '../../errors.js';
 import type { InstanceRecord, InstanceStore, ParentLink, WaitEntry } from '../../store/instance-store.js';
 import type { HistoryStore } from '../../store/history-store.js';
 import type { TaskStore } from '../../store/task-store.js';
@@ -17,6 +17,8 @@ export interface RuntimeDeps {
   jobs: JobStore;
   definitions: DefinitionCache;
   clock: Clock;
+  /** Tests inject simulated crashes here; production leaves it unset. */
+  faults?: FaultHook;
 }
 
 export interface StartOptions {
@@ -311,6 +313,7 @@ export class Runtime {
   }
 
   private async afterCommit(record: InstanceRecord, outbox: OutboxEntry[]): Promise<InstanceRecord> {
+    this.deps.faults?.('command.after-commit');
     await this.materialise({ ...record, outbox, revision: record.revision + 1 });
     return this.load(record._id);
   }
@@ -329,7 +332,7 @@ export class Runtime {
       activityId: wait.activityId,
       executionId: wait.executionId,
       topic: wait.topic ?? wait.timerType,
-      dueAt: new Date(now.getTime() + Math.max(0, wait.delay ?? 0)),
+      dueAt: wait.dueAt ?? now,
       status: 'pending',
       attempts: 0,
       payload,
@@ -483,6 +486,7 @@ export class Runtime {
   async materialise(record: InstanceRecord): Promise<void> {
     const history = record.outbox.flatMap((entry) => (entry.kind === 'history' ? [entry.event] : []));
     await this.deps.history.append(history);
+    this.deps.faults?.('materialise.after-history');
     for (const entry of record.outbox) {
       switch (entry.kind) {
         case 'task-open':
