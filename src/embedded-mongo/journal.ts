@@ -76,7 +76,7 @@ export class Journal {
   private constructor(
     private readonly options: JournalOptions,
     private readonly snapshot: () => Iterable<JournalRecord>,
-    private readonly liveBytes: () => number,
+    private readonly snapshotSize: () => number,
   ) {}
 
   private get file(): string {
@@ -91,11 +91,11 @@ export class Journal {
     options: JournalOptions,
     apply: (header: Document, body?: Document) => void,
     snapshot: () => Iterable<JournalRecord>,
-    liveBytes: () => number,
+    snapshotSize: () => number,
   ): Promise<Journal> {
     await fs.mkdir(options.dir, { recursive: true });
     lockDirectory(options.dir);
-    const journal = new Journal(options, snapshot, liveBytes);
+    const journal = new Journal(options, snapshot, snapshotSize);
     const log = options.log ?? (() => {});
     if (existsSync(path.join(options.dir, COMPACT_FILE))) await fs.rm(path.join(options.dir, COMPACT_FILE));
     if (!existsSync(journal.file)) writeFileSync(journal.file, MAGIC);
@@ -162,9 +162,14 @@ export class Journal {
     }
   }
 
+  /**
+   * Compact once the journal is past the threshold and twice what a snapshot of the live data
+   * would be (documents plus their record headers: with small documents the headers weigh as
+   * much as the data, and leaving them out would compact on every write).
+   */
   private shouldCompact(): boolean {
     const min = this.options.compactMinBytes ?? 64 * 1024 * 1024;
-    return this.bytes > min && this.bytes > 2 * this.liveBytes() + MAGIC.length;
+    return this.bytes > min && this.bytes > 2 * this.snapshotSize();
   }
 
   /**
@@ -247,18 +252,35 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** One server per data directory; a lock left by a killed server is taken over. */
+/** Directories this process holds, so a second server in the same process is refused too. */
+const lockedHere = new Set<string>();
+
+/**
+ * One server per data directory. The lock file is created exclusively ('wx'), so two servers
+ * starting together cannot both win; a lock left by a killed process is taken over.
+ */
 function lockDirectory(dir: string): void {
+  const resolved = path.resolve(dir);
+  if (lockedHere.has(resolved)) throw new Error(`data directory ${dir} is in use by this process`);
   const lock = path.join(dir, LOCK_FILE);
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    if (pid && pid !== process.pid && processAlive(pid))
-      throw new Error(`data directory ${dir} is in use by process ${pid}`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      lockedHere.add(resolved);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (pid && processAlive(pid) && pid !== process.pid)
+        throw new Error(`data directory ${dir} is in use by process ${pid}`);
+      unlinkSync(lock); // left by a process that is gone (or by this one before a crash-restart)
+    }
   }
-  writeFileSync(lock, String(process.pid));
+  throw new Error(`could not lock data directory ${dir}`);
 }
 
 function unlockDirectory(dir: string): void {
+  lockedHere.delete(path.resolve(dir));
   try {
     unlinkSync(path.join(dir, LOCK_FILE));
   } catch {

@@ -98,11 +98,13 @@ export class EmbeddedMongoServer {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let chain = Promise.resolve();
+    let hangingUp = false;
     const send = (reply: Buffer): void => {
-      if (!socket.destroyed) socket.write(reply);
+      if (!socket.destroyed && !socket.writableEnded) socket.write(reply);
     };
 
     socket.on('data', (chunk: Buffer) => {
+      if (hangingUp) return;
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= 4) {
@@ -116,8 +118,12 @@ export class EmbeddedMongoServer {
             ErrorCode.ProtocolError,
             `message length ${length} is outside the allowed range ${HEADER_SIZE}..${MAX_MESSAGE_SIZE}`,
           );
-          send(encodeReply(OpCode.MSG, requestId, error.toReply()));
-          socket.end();
+          // Messages already framed are answered first; nothing that arrives later is run.
+          hangingUp = true;
+          chain = chain.then(() => {
+            send(encodeReply(OpCode.MSG, requestId, error.toReply()));
+            socket.end(() => socket.destroy());
+          });
           pending = [];
           pendingBytes = 0;
           return;

@@ -35,7 +35,7 @@ export class Storage {
         { dir: options.dataDir, compactMinBytes: options.compactMinBytes, log: options.log },
         (header, body) => storage.replay(header, body),
         () => storage.snapshot(),
-        () => storage.liveBytes(),
+        () => storage.snapshotSize(),
       );
     }
     return storage;
@@ -174,10 +174,15 @@ export class Storage {
     }
   }
 
-  private liveBytes(): number {
+  /** What a snapshot of the live data would take in the journal, headers included. */
+  private snapshotSize(): number {
     let total = 0;
     for (const collections of this.databases.values())
-      for (const collection of collections.values()) total += collection.liveBytes;
+      for (const collection of collections.values()) {
+        const header = calculateObjectSize(putRecord(collection, undefined).header);
+        total +=
+          collection.liveBytes + collection.documents.size * header + 64 * (collection.indexes.size + 1);
+      }
     return total;
   }
 }
