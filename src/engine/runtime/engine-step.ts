@@ -282,6 +282,21 @@ export class EngineStep {
     return true;
   }
 
+  /**
+   * Delivers a message (by the bpmn:Message id or name) to the one element waiting for it:
+   * a receive task or a message catch event. Its payload is merged into the variables.
+   */
+  deliverMessage(message: string, payload: Record<string, unknown>): boolean {
+    const api = this.postponed().find((candidate) => {
+      const waitingFor = candidate.content.message as { id?: string; name?: string } | undefined;
+      return waitingFor && (waitingFor.id === message || waitingFor.name === message);
+    });
+    if (!api) return false;
+    api.owner.environment.assignVariables(payload);
+    api.signal(payload);
+    return true;
+  }
+
   /** The service tasks currently parked (after a delivery, the one delivered is gone). */
   isParked(executionId: string): boolean {
     return this.parked.has(executionId);

@@ -190,6 +190,23 @@ export class Runtime {
     });
   }
 
+  /** Delivers a message to the element of this instance that waits for it. */
+  deliverMessage(instanceId: string, message: string, payload: Record<string, unknown>, actor: string) {
+    return this.command(
+      instanceId,
+      (step) => {
+        const applied = step.deliverMessage(message, payload);
+        return {
+          applied,
+          drafts: applied
+            ? [{ at: this.deps.clock.now(), type: 'message.delivered', actor, data: { message, payload } }]
+            : [],
+        };
+      },
+      { refusal: `nothing in instance ${instanceId} waits for message "${message}"` },
+    );
+  }
+
   /** Appends events to an instance's history without running its engine (incidents, notes). */
   async appendHistory(instanceId: string, drafts: HistoryDraft[]): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

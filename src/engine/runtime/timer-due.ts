@@ -1,15 +1,20 @@
 import type { PendingTimer } from './host-timers.js';
 
-const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const DURATION =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Adds an ISO 8601 duration to a date (years and months on the calendar, in UTC). */
 export function addIsoDuration(from: Date, duration: string): Date | null {
   const match = DURATION.exec(duration.trim());
   if (!match || duration.trim() === 'P' || duration.trim().endsWith('T')) return null;
-  const [years, months, weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  const [years, months, weeks, days, hours, minutes, seconds] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
   const date = new Date(from.getTime());
   date.setUTCFullYear(date.getUTCFullYear() + years, date.getUTCMonth() + months);
-  return new Date(date.getTime() + (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000);
+  return new Date(
+    date.getTime() + (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000,
+  );
 }
 
 /**
