@@ -1,31 +1,44 @@
+import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { EmbeddedMongoServer } from './embedded-mongo/server.js';
 import { runEmbeddedMongo } from './embedded-mongo/main.js';
+import { startPreplanNode } from './app/preplan-node.js';
+import { services } from './services/index.js';
 
 const USAGE = `usage: preplan <command>
 
-  serve          start preplan (for now: the embedded store unless MONGODB_URI is set)
+  serve          start a preplan node: store (embedded unless MONGODB_URI is set),
+                 deploy processes/, scheduler for timers and service jobs
   mongo [...]    run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
 `;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  if (config.mongodbUri) {
-    process.stdout.write(`preplan: using MongoDB at ${config.mongodbUri.replace(/\/\/[^@]*@/, '//***@')}\n`);
-    return;
+  const log = pino({ level: config.logLevel, base: { service: 'preplan' } });
+  let store: EmbeddedMongoServer | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    store = await EmbeddedMongoServer.start({
+      port: config.embeddedMongoPort,
+      dataDir: config.dataDir,
+      log: (message) => log.warn(message),
+    });
+    uri = store.uri;
+    log.info({ uri, dataDir: config.dataDir }, 'embedded store listening (loopback only, no authentication)');
   }
-  const store = await EmbeddedMongoServer.start({
-    port: config.embeddedMongoPort,
-    dataDir: config.dataDir,
-  });
-  process.stdout.write(
-    `preplan: embedded store listening on ${store.uri} (journal in ${config.dataDir}; loopback only, no authentication)\n`,
+  const node = await startPreplanNode({ ...config, mongodbUri: uri, services, log });
+  log.info(
+    { database: config.database, processes: node.deployed.length, scheduler: config.scheduler },
+    'preplan is ready',
   );
   const stop = (): void => {
-    store.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    node
+      .stop()
+      .then(() => store?.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -9,6 +9,17 @@ export interface Config {
   dataDir: string;
   /** Port of the embedded MongoDB-compatible server (loopback only). */
   embeddedMongoPort: number;
+  /** Database name inside MongoDB. */
+  database: string;
+  /** Diagrams deployed at start-up. */
+  processesDir: string;
+  /** One JSON Schema per form key. */
+  formsDir: string;
+  /** Whether this node fires timers and runs service jobs (off for API-only nodes). */
+  scheduler: boolean;
+  /** How often the scheduler looks for due jobs, in ms. */
+  schedulerPollMs: number;
+  logLevel: string;
 }
 
 interface Setting<K extends keyof Config> {
@@ -53,8 +64,69 @@ export const settings = [
   } satisfies Setting<'embeddedMongoPort'>,
 ] as const;
 
+function text(fallback: string) {
+  return (raw: string | undefined): string => (raw === undefined || raw === '' ? fallback : raw);
+}
+
+function flag(env: string, fallback: boolean) {
+  return (raw: string | undefined): boolean => {
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(1|true|on|yes)$/i.test(raw)) return true;
+    if (/^(0|false|off|no)$/i.test(raw)) return false;
+    throw new Error(`${env} must be on or off, not "${raw}"`);
+  };
+}
+
+function positiveInt(env: string, fallback: number) {
+  return (raw: string | undefined): number => {
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${env} must be a positive whole number, not "${raw}"`);
+    return value;
+  };
+}
+
+export const moreSettings = [
+  {
+    key: 'database',
+    env: 'PREPLAN_DB',
+    doc: 'database name (default preplan)',
+    parse: text('preplan'),
+  } satisfies Setting<'database'>,
+  {
+    key: 'processesDir',
+    env: 'PREPLAN_PROCESSES_DIR',
+    doc: 'diagrams deployed at start-up (default ./processes)',
+    parse: text('./processes'),
+  } satisfies Setting<'processesDir'>,
+  {
+    key: 'formsDir',
+    env: 'PREPLAN_FORMS_DIR',
+    doc: 'form schemas, one per form key (default ./forms)',
+    parse: text('./forms'),
+  } satisfies Setting<'formsDir'>,
+  {
+    key: 'scheduler',
+    env: 'PREPLAN_SCHEDULER',
+    doc: 'on: this node fires timers and runs service jobs (default on)',
+    parse: flag('PREPLAN_SCHEDULER', true),
+  } satisfies Setting<'scheduler'>,
+  {
+    key: 'schedulerPollMs',
+    env: 'PREPLAN_SCHEDULER_POLL_MS',
+    doc: 'how often the scheduler looks for due jobs (default 1000 ms)',
+    parse: positiveInt('PREPLAN_SCHEDULER_POLL_MS', 1000),
+  } satisfies Setting<'schedulerPollMs'>,
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    doc: 'pino log level (default info)',
+    parse: text('info'),
+  } satisfies Setting<'logLevel'>,
+] as const;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Partial<Record<keyof Config, unknown>> = {};
-  for (const setting of settings) config[setting.key] = setting.parse(env[setting.env]);
+  for (const setting of [...settings, ...moreSettings]) config[setting.key] = setting.parse(env[setting.env]);
   return config as Config;
 }
