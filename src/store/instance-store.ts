@@ -31,6 +31,8 @@ export interface InstanceRecord {
   parent?: ParentLink;
   /** What this revision still has to write elsewhere; emptied once written. */
   outbox: OutboxEntry[];
+  /** Set while the outbox is not written out yet (an indexed marker for repair). */
+  pendingOutbox?: boolean;
   historySeq: number;
   historyHead: string;
   outcome?: string;
@@ -54,6 +56,7 @@ const instanceSchema = new Schema<InstanceRecord>(
     waits: { type: Schema.Types.Mixed, default: {} },
     parent: { type: Schema.Types.Mixed },
     outbox: { type: Schema.Types.Mixed, default: [] },
+    pendingOutbox: Boolean,
     historySeq: { type: Number, required: true },
     historyHead: { type: String, required: true },
     outcome: String,
@@ -66,7 +69,7 @@ const instanceSchema = new Schema<InstanceRecord>(
 );
 instanceSchema.index({ definitionKey: 1, status: 1 });
 instanceSchema.index({ businessKey: 1 });
-instanceSchema.index({ 'outbox.0': 1 }, { sparse: true });
+instanceSchema.index({ pendingOutbox: 1 }, { sparse: true });
 
 export type InstanceChanges = Omit<
   InstanceRecord,
@@ -102,22 +105,34 @@ export class InstanceStore {
 
   /** Writes the next revision if nobody else did since `revision` was loaded. */
   async commit(id: string, revision: number, changes: InstanceChanges): Promise<boolean> {
+    // `pendingOutbox` marks instances with writes still owed, so repair finds them by index.
+    const pending = changes.outbox.length > 0;
     const result = await this.model.collection.updateOne(
       { _id: id as never, revision },
-      { $set: { ...changes, revision: revision + 1 } },
+      pending
+        ? { $set: { ...changes, revision: revision + 1, pendingOutbox: true } }
+        : { $set: { ...changes, revision: revision + 1 }, $unset: { pendingOutbox: '' } },
     );
     return result.modifiedCount === 1;
   }
 
   /** Empties the outbox once its entries are written, unless a newer revision replaced it. */
   async clearOutbox(id: string, revision: number): Promise<void> {
-    await this.model.collection.updateOne({ _id: id as never, revision }, { $set: { outbox: [] } });
+    await this.model.collection.updateOne(
+      { _id: id as never, revision },
+      { $set: { outbox: [] }, $unset: { pendingOutbox: '' } },
+    );
   }
 
   /** Instances whose outbox was not written out (a crash between commit and write). */
   withPendingOutbox(limit = 100): Promise<InstanceRecord[]> {
+    return this.model.find({ pendingOutbox: true }).limit(limit).lean<InstanceRecord[]>().exec();
+  }
+
+  /** Instances created but whose first step never ran (a crash right after the insert). */
+  neverBegun(limit = 1000): Promise<InstanceRecord[]> {
     return this.model
-      .find({ 'outbox.0': { $exists: true } })
+      .find({ status: 'running', engineState: null }, { _id: 1 })
       .limit(limit)
       .lean<InstanceRecord[]>()
       .exec();

@@ -14,6 +14,12 @@ export interface JobRecord {
   /** For service jobs: the registered service; for timers: the timer type. */
   topic?: string;
   dueAt: Date;
+  /**
+   * When a node may next take the job: its due time while pending, the end of its lease while
+   * running, absent once it is finished. Claims scan this one field's index, so the cost of
+   * finding due work does not grow with the number of finished jobs.
+   */
+  runAt?: Date;
   status: JobStatus;
   attempts: number;
   leaseOwner?: string;
@@ -36,6 +42,7 @@ const jobSchema = new Schema<JobRecord>(
     executionId: { type: String, required: true },
     topic: String,
     dueAt: { type: Date, required: true },
+    runAt: Date,
     status: { type: String, required: true },
     attempts: { type: Number, default: 0 },
     leaseOwner: String,
@@ -48,7 +55,7 @@ const jobSchema = new Schema<JobRecord>(
   },
   { collection: 'jobs', versionKey: false, minimize: false },
 );
-jobSchema.index({ status: 1, dueAt: 1 });
+jobSchema.index({ runAt: 1 }, { sparse: true });
 jobSchema.index({ instanceId: 1, status: 1 });
 
 /** Timers and service calls waiting to run; claimed with a lease so each runs on one node. */
@@ -64,13 +71,18 @@ export class JobStore {
   }
 
   async schedule(job: JobRecord): Promise<void> {
-    await this.model.collection.updateOne({ _id: job._id as never }, { $setOnInsert: job }, { upsert: true });
+    const pending = job.status === 'pending' ? { ...job, runAt: job.dueAt } : job;
+    await this.model.collection.updateOne(
+      { _id: job._id as never },
+      { $setOnInsert: pending },
+      { upsert: true },
+    );
   }
 
   async finish(jobId: string, status: 'done' | 'cancelled', now: Date): Promise<void> {
     await this.model.collection.updateOne(
       { _id: jobId as never, status: { $in: ['pending', 'running', 'incident'] } },
-      { $set: { status, updatedAt: now }, $unset: { leaseOwner: '', leaseUntil: '' } },
+      { $set: { status, updatedAt: now }, $unset: { leaseOwner: '', leaseUntil: '', runAt: '' } },
     );
   }
 
@@ -121,9 +133,9 @@ export class JobStore {
       { _id: jobId as never, leaseOwner: owner },
       {
         $set: retryAt
-          ? { status: 'pending', dueAt: retryAt, lastError: error, updatedAt: now }
+          ? { status: 'pending', dueAt: retryAt, runAt: retryAt, lastError: error, updatedAt: now }
           : { status: 'incident', lastError: error, updatedAt: now },
-        $unset: { leaseOwner: '', leaseUntil: '' },
+        $unset: retryAt ? { leaseOwner: '', leaseUntil: '' } : { leaseOwner: '', leaseUntil: '', runAt: '' },
       },
     );
   }
@@ -132,7 +144,7 @@ export class JobStore {
   async retry(jobId: string, now: Date): Promise<boolean> {
     const result = await this.model.collection.updateOne(
       { _id: jobId as never, status: 'incident' },
-      { $set: { status: 'pending', dueAt: now, attempts: 0, updatedAt: now } },
+      { $set: { status: 'pending', dueAt: now, runAt: now, attempts: 0, updatedAt: now } },
     );
     return result.modifiedCount === 1;
   }
@@ -145,13 +157,13 @@ export class JobStore {
     return this.model.find(filter).sort({ dueAt: 1 }).lean<JobRecord[]>().exec();
   }
 
-  /** The earliest time anything becomes due (for the scheduler's sleep), or null. */
-  async nextDue(): Promise<Date | null> {
+  /** The earliest time any job may be taken (for a scheduler's sleep), or null. */
+  async nextRunAt(): Promise<Date | null> {
     const next = await this.model
-      .findOne({ status: { $in: ['pending', 'running'] } }, { dueAt: 1, leaseUntil: 1, status: 1 })
-      .sort({ dueAt: 1 })
+      .findOne({ runAt: { $exists: true } }, { runAt: 1 })
+      .sort({ runAt: 1 })
       .lean<JobRecord>()
       .exec();
-    return next ? (next.status === 'running' ? (next.leaseUntil ?? next.dueAt) : next.dueAt) : null;
+    return next?.runAt ?? null;
   }
 }

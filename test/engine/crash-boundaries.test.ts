@@ -186,3 +186,41 @@ test('a crash between a service call and recording its result repeats the call w
   expect(repeated).toHaveLength(1);
   expect(repeated[0][1]).toBe(2);
 });
+
+describe('repair', () => {
+  test('repair writes out every pending outbox, not just the first hundred, and begins unbegun instances', async () => {
+    const h = await createHarness(db.connection);
+    await h.deploy('review-notify.bpmn');
+    const crashing = new Runtime({
+      ...h.stores,
+      definitions: new DefinitionCache(h.stores.definitions),
+      clock: h.clock,
+      faults: (point) => {
+        if (point === 'command.after-commit') throw new FatalError('crash');
+      },
+    });
+    for (let i = 0; i < 130; i++)
+      await expect(
+        crashing.start('review-notify', { actor: 'monitor', instanceId: `bulk-${i}` }),
+      ).rejects.toThrow('crash');
+    await h.stores.instances.create({
+      _id: 'never-begun',
+      definitionId: 'review-notify:1',
+      definitionKey: 'review-notify',
+      definitionVersion: 1,
+      status: 'running',
+      revision: 0,
+      engineState: null,
+      variables: {},
+      waits: {},
+      outbox: [],
+      historySeq: 0,
+      historyHead: '0'.repeat(64),
+      createdAt: h.clock.now(),
+      updatedAt: h.clock.now(),
+    });
+    expect(await h.runtime.repair()).toBe(131);
+    expect((await h.stores.tasks.open_()).length).toBe(131);
+    expect(await h.stores.instances.withPendingOutbox()).toEqual([]);
+  }, 60_000);
+});

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { PreplanError, type FaultHook } from '../../errors.js';
-import type { InstanceRecord, InstanceStore, ParentLink, WaitEntry } from '../../store/instance-store.js';
+import type {
+  InstanceChanges,
+  InstanceRecord,
+  InstanceStore,
+  ParentLink,
+  WaitEntry,
+} from '../../store/instance-store.js';
 import type { HistoryStore } from '../../store/history-store.js';
 import type { TaskStore } from '../../store/task-store.js';
 import type { JobRecord, JobStore } from '../../store/job-store.js';
@@ -247,7 +253,7 @@ export class Runtime {
       const closed = Object.entries(record.waits).map(([executionId, wait]) => ({ executionId, ...wait }));
       const outbox = this.closeWaits(record, closed, new Map(), [], now);
       const next = this.finishOutbox(record, drafts, outbox, 'cancelled', {}, undefined, now);
-      const ok = await this.deps.instances.commit(record._id, record.revision, {
+      const changes: InstanceChanges = {
         ...this.carry(record),
         status: 'cancelled',
         waits: {},
@@ -257,17 +263,24 @@ export class Runtime {
         updatedAt: now,
         endedAt: now,
         outcome: 'cancelled',
-      });
-      if (ok) return this.afterCommit(record, next.outbox);
+      };
+      const ok = await this.deps.instances.commit(record._id, record.revision, changes);
+      if (ok) return this.afterCommit(record, changes);
     }
     throw new PreplanError('conflict', `instance ${instanceId} is too busy to cancel`);
   }
 
-  /** Writes out outboxes a crash left behind and runs instances created but never begun. */
+  /** Writes out every outbox a crash left behind and runs instances created but never begun. */
   async repair(): Promise<number> {
     let repaired = 0;
-    for (const record of await this.deps.instances.withPendingOutbox()) {
-      await this.materialise(record);
+    for (;;) {
+      const pending = await this.deps.instances.withPendingOutbox(100);
+      if (pending.length === 0) break;
+      for (const record of pending) await this.materialise(record);
+      repaired += pending.length;
+    }
+    for (const record of await this.deps.instances.neverBegun()) {
+      await this.begin(record._id, 'repair');
       repaired++;
     }
     return repaired;
@@ -321,7 +334,7 @@ export class Runtime {
       const outbox = this.prepare(record, outcome, applied);
       const ok = await this.deps.instances.commit(id, record.revision, outbox.changes);
       if (!ok) continue;
-      const committed = await this.afterCommit(record, outbox.changes.outbox);
+      const committed = await this.afterCommit(record, outbox.changes);
       if (!applied.applied)
         throw new PreplanError('conflict', options.refusal ?? 'the command no longer applies');
       return committed;
@@ -329,10 +342,11 @@ export class Runtime {
     throw new PreplanError('conflict', `instance ${id} is changing too fast; try again`);
   }
 
-  private async afterCommit(record: InstanceRecord, outbox: OutboxEntry[]): Promise<InstanceRecord> {
+  private async afterCommit(record: InstanceRecord, changes: InstanceChanges): Promise<InstanceRecord> {
     this.deps.faults?.('command.after-commit');
-    await this.materialise({ ...record, outbox, revision: record.revision + 1 });
-    return this.load(record._id);
+    const committed: InstanceRecord = { ...record, ...changes, revision: record.revision + 1 };
+    await this.materialise(committed);
+    return { ...committed, outbox: [] };
   }
 
   private jobFor(
