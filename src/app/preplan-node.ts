@@ -10,6 +10,7 @@ import { DefinitionCache } from '../engine/runtime/definition-cache.js';
 import { Runtime } from '../engine/runtime/runtime.js';
 import { JobRunner } from '../engine/jobs/job-runner.js';
 import { deployDirectory } from '../engine/definitions/deploy-directory.js';
+import { syncStartSchedules } from '../engine/jobs/start-schedules.js';
 import { buildCatalog } from '../engine/definitions/deployment-catalog.js';
 import { stopDiagramValidator } from '../engine/definitions/validate-diagram.js';
 import { systemClock, type Clock } from '../engine/clock.js';
@@ -73,6 +74,7 @@ export async function startPreplanNode(options: PreplanNodeOptions): Promise<Pre
   }));
   for (const d of deployed)
     options.log.info(d, d.created ? 'deployed a new version' : 'definition unchanged');
+  await syncStartSchedules(stores.definitions, stores.jobs, await stores.definitions.keys(), clock);
   const runtime = new Runtime({ ...stores, definitions: new DefinitionCache(stores.definitions), clock });
   const repaired = await runtime.repair();
   if (repaired) options.log.warn({ repaired }, 'wrote out instance changes an earlier crash left pending');

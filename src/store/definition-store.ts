@@ -11,6 +11,8 @@ export interface DefinitionRecord {
   source: string;
   deployedAt: Date;
   deployedBy: string;
+  /** Timer start events: when the process starts on its own. */
+  startTimers?: Array<{ activityId: string; timerType: string; value: string }>;
 }
 
 const definitionSchema = new Schema<DefinitionRecord>(
@@ -23,6 +25,7 @@ const definitionSchema = new Schema<DefinitionRecord>(
     source: { type: String, required: true },
     deployedAt: { type: Date, required: true },
     deployedBy: { type: String, required: true },
+    startTimers: { type: Schema.Types.Mixed, default: [] },
   },
   { collection: 'definitions', versionKey: false },
 );

@@ -1,7 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** timer: fire it; service: call it; call-start / call-complete: start a child, report back to its parent. */
-export type JobKind = 'timer' | 'service' | 'call-start' | 'call-complete';
+/**
+ * timer: fire it; service: call it; call-start / call-complete: start a child, report back to
+ * its parent; process-start: a timer start event's schedule (starts an instance, re-arms).
+ */
+export type JobKind = 'timer' | 'service' | 'call-start' | 'call-complete' | 'process-start';
 export type JobStatus = 'pending' | 'running' | 'done' | 'cancelled' | 'incident';
 
 export interface JobRecord {
@@ -76,6 +79,32 @@ export class JobStore {
       { _id: job._id as never },
       { $setOnInsert: pending },
       { upsert: true },
+    );
+  }
+
+  /** Puts a schedule in place whatever state its job was in (a redeploy changed the timer). */
+  async replace(job: JobRecord): Promise<void> {
+    await this.model.collection.replaceOne(
+      { _id: job._id as never },
+      { ...job, runAt: job.dueAt },
+      { upsert: true },
+    );
+  }
+
+  /** Re-arms a recurring job (a timer start cycle) for its next occurrence. */
+  async rearm(
+    jobId: string,
+    owner: string,
+    dueAt: Date,
+    payload: Record<string, unknown>,
+    now: Date,
+  ): Promise<void> {
+    await this.model.collection.updateOne(
+      { _id: jobId as never, leaseOwner: owner },
+      {
+        $set: { status: 'pending', dueAt, runAt: dueAt, attempts: 0, payload, updatedAt: now },
+        $unset: { leaseOwner: '', leaseUntil: '', lastError: '' },
+      },
     );
   }
 

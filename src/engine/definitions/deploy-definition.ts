@@ -33,7 +33,7 @@ export async function deployDefinition(
   options: { catalog: DeploymentCatalog; deployedBy: string },
 ): Promise<DeployResult> {
   if (typeof xml !== 'string' || xml.trim() === '') throw new PreplanError('invalid', 'the diagram is empty');
-  const { key, name, problems } = await validateDiagram(xml, options.catalog);
+  const { key, name, problems, startTimers } = await validateDiagram(xml, options.catalog);
   const errors = problems.filter((problem) => problem.severity === 'error');
   const warnings = problems.filter((problem) => problem.severity === 'warning');
   if (errors.length > 0 || !key)
@@ -55,6 +55,7 @@ export async function deployDefinition(
       source: xml,
       deployedAt: new Date(),
       deployedBy: options.deployedBy,
+      startTimers,
     };
     try {
       await store.insert(record);

@@ -34,10 +34,18 @@ export interface DiagramProblem {
   severity: 'error' | 'warning';
 }
 
+/** A timer start event: the process starts on its own on this schedule. */
+export interface StartTimer {
+  activityId: string;
+  timerType: 'timeDate' | 'timeDuration' | 'timeCycle';
+  value: string;
+}
+
 export interface ValidatedDiagram {
   /** The executable process's id: the definition key. */
   key: string | undefined;
   name: string | undefined;
+  startTimers: StartTimer[];
   problems: DiagramProblem[];
 }
 
@@ -111,7 +119,27 @@ export async function validateBpmn(xml: string, catalog: DeploymentCatalog): Pro
   const process = ((parsed.rootElement.rootElements ?? []) as ModdleElement[]).find(
     (element) => element.$type === 'bpmn:Process' && element.isExecutable === true,
   );
-  return { key: process?.id, name: process?.name as string | undefined, problems };
+  return {
+    key: process?.id,
+    name: process?.name as string | undefined,
+    startTimers: startTimersOf(process),
+    problems,
+  };
+}
+
+function startTimersOf(process: ModdleElement | undefined): StartTimer[] {
+  const timers: StartTimer[] = [];
+  for (const element of (process?.flowElements ?? []) as ModdleElement[]) {
+    if (element.$type !== 'bpmn:StartEvent') continue;
+    for (const definition of (element.eventDefinitions ?? []) as ModdleElement[]) {
+      if (definition.$type !== 'bpmn:TimerEventDefinition') continue;
+      for (const timerType of ['timeCycle', 'timeDate', 'timeDuration'] as const) {
+        const body = (definition[timerType] as ModdleElement | undefined)?.body;
+        if (typeof body === 'string') timers.push({ activityId: element.id!, timerType, value: body.trim() });
+      }
+    }
+  }
+  return timers;
 }
 
 function oneLine(message: string): string {
@@ -135,5 +163,10 @@ function undeclaredPrefixes(xml: string): string[] {
 }
 
 function refused(message: string): ValidatedDiagram {
-  return { key: undefined, name: undefined, problems: [{ rule: 'parse', severity: 'error', message }] };
+  return {
+    key: undefined,
+    name: undefined,
+    startTimers: [],
+    problems: [{ rule: 'parse', severity: 'error', message }],
+  };
 }

@@ -63,6 +63,7 @@ export function validateDiagram(xml: string, catalog: DeploymentCatalog): Promis
       resolve({
         key: undefined,
         name: undefined,
+        startTimers: [],
         problems: [
           { rule: 'parse', severity: 'error', message: `checking the diagram took over ${TIME_LIMIT_MS} ms` },
         ],

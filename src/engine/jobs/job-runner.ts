@@ -5,6 +5,7 @@ import type { InstanceStore } from '../../store/instance-store.js';
 import type { ChildOutcome } from '../../store/outbox.js';
 import type { ServiceRegistry } from '../../services/service-types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { nextStart, type StartTimerPayload } from './start-schedules.js';
 import { FatalError, PreplanError, type FaultHook } from '../../errors.js';
 
 export interface JobRunnerOptions {
@@ -94,6 +95,9 @@ export class JobRunner {
         case 'call-complete':
           await runtime.completeCall(job.instanceId, job.executionId, job.payload as unknown as ChildOutcome);
           break;
+        case 'process-start':
+          if (await this.startOnSchedule(job)) return;
+          break;
       }
       await jobs.finish(job._id, 'done', clock.now());
     } catch (error) {
@@ -105,6 +109,31 @@ export class JobRunner {
       }
       await this.failed(job, error);
     }
+  }
+
+  /**
+   * A timer start event is due: start the process (one instance per occurrence, so a retry
+   * after a crash does not start a second) and re-arm for the next occurrence.
+   */
+  private async startOnSchedule(job: JobRecord): Promise<boolean> {
+    const { jobs, runtime, clock } = this.options;
+    const payload = job.payload as unknown as StartTimerPayload;
+    await runtime.start(payload.definitionKey, {
+      instanceId: `${payload.definitionKey}@${job.dueAt.toISOString()}`,
+      actor: 'schedule',
+      fireStartTimer: payload.activityId,
+    });
+    const remaining = payload.remaining === undefined ? undefined : payload.remaining - 1;
+    const next = nextStart({ ...payload, remaining }, clock.now(), false);
+    if (!next) return false;
+    await jobs.rearm(
+      job._id,
+      this.owner,
+      next,
+      { ...payload, remaining } as Record<string, unknown>,
+      clock.now(),
+    );
+    return true;
   }
 
   private async runService(job: JobRecord): Promise<void> {

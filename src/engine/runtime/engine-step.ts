@@ -266,6 +266,13 @@ export class EngineStep {
     return this.timers.fire(executionId);
   }
 
+  /** Fires every armed timer of one element (a timer start event whose schedule is due). */
+  fireTimersOf(activityId: string): number {
+    const armed = this.timers.pending().filter((timer) => timer.activityId === activityId);
+    for (const timer of armed) this.timers.fire(timer.executionId);
+    return armed.length;
+  }
+
   /** Hands a child process's outcome to the call activity waiting for it. */
   completeCall(
     executionId: string,

@@ -34,6 +34,8 @@ export interface StartOptions {
   /** A fixed id makes the start idempotent (call activities use parent + execution). */
   instanceId?: string;
   parent?: ParentLink;
+  /** A timer start event's schedule is due: fire that start event's timer at once. */
+  fireStartTimer?: string;
 }
 
 /** What a command did to the engine: whether it applied, and the events it contributes. */
@@ -84,31 +86,34 @@ export class Runtime {
     });
     const record = await this.deps.instances.load(id);
     if (!record) throw new PreplanError('not-found', `instance ${id} vanished`);
-    if (created || record.engineState === null) return this.begin(id, options.actor);
+    if (created || record.engineState === null) return this.begin(id, options.actor, options.fireStartTimer);
     return record;
   }
 
   /** Runs a created instance's first step; a no-op once it has run. */
-  private begin(id: string, actor: string): Promise<InstanceRecord> {
+  private begin(id: string, actor: string, fireStartTimer?: string): Promise<InstanceRecord> {
     return this.command(
       id,
-      (step, record) => ({
-        applied: true,
-        drafts: [
-          {
-            at: this.deps.clock.now(),
-            type: 'instance.started',
-            actor,
-            data: {
-              definitionKey: record.definitionKey,
-              definitionVersion: record.definitionVersion,
-              businessKey: record.businessKey,
-              variables: record.variables,
-              parent: record.parent,
+      (step, record) => {
+        if (fireStartTimer) step.fireTimersOf(fireStartTimer);
+        return {
+          applied: true,
+          drafts: [
+            {
+              at: this.deps.clock.now(),
+              type: 'instance.started',
+              actor,
+              data: {
+                definitionKey: record.definitionKey,
+                definitionVersion: record.definitionVersion,
+                businessKey: record.businessKey,
+                variables: record.variables,
+                parent: record.parent,
+              },
             },
-          },
-        ],
-      }),
+          ],
+        };
+      },
       { begin: true },
     );
   }
