@@ -52,6 +52,21 @@ export interface PreplanNode {
 export async function startPreplanNode(options: PreplanNodeOptions): Promise<PreplanNode> {
   const clock = options.clock ?? systemClock;
   const connection = await connectStore(options.mongodbUri, options.database);
+  try {
+    return await prepare(connection, options, clock);
+  } catch (error) {
+    // A node that cannot start must not leave its connection (and the process) hanging.
+    await stopDiagramValidator();
+    await connection.close();
+    throw error;
+  }
+}
+
+async function prepare(
+  connection: Connection,
+  options: PreplanNodeOptions,
+  clock: Clock,
+): Promise<PreplanNode> {
   const stores = {
     definitions: new DefinitionStore(connection),
     instances: new InstanceStore(connection),
