@@ -26,11 +26,7 @@ import { Engine } from 'bpmn-engine';
 import mongoose, { type Connection } from 'mongoose';
 import { startEmbeddedMongoProcess, stopProcess } from '../test/support/embedded-mongo-process.mjs';
 import { ManualClock } from '../src/engine/clock.js';
-import { DefinitionStore } from '../src/store/definition-store.js';
-import { InstanceStore } from '../src/store/instance-store.js';
-import { HistoryStore } from '../src/store/history-store.js';
-import { TaskStore } from '../src/store/task-store.js';
-import { JobStore } from '../src/store/job-store.js';
+import { openStores, type Stores } from '../src/store/index.js';
 import { DefinitionCache, type LoadedDefinition } from '../src/engine/runtime/definition-cache.js';
 import { EngineStep, type Delivery, type StepOutcome } from '../src/engine/runtime/engine-step.js';
 import { Runtime, type RuntimeDeps } from '../src/engine/runtime/runtime.js';
@@ -532,13 +528,7 @@ class ObservedRuntime extends Runtime {
 
 interface Node {
   connection: Connection;
-  stores: {
-    definitions: DefinitionStore;
-    instances: InstanceStore;
-    history: HistoryStore;
-    tasks: TaskStore;
-    jobs: JobStore;
-  };
+  stores: Stores;
   definitions: DefinitionCache;
   runtime: ObservedRuntime;
   runner: JobRunner;
@@ -560,14 +550,7 @@ async function createNode(
       monitorCommands: options.monitorCommands ?? false,
     })
     .asPromise();
-  const stores = {
-    definitions: new DefinitionStore(connection),
-    instances: new InstanceStore(connection),
-    history: new HistoryStore(connection),
-    tasks: new TaskStore(connection),
-    jobs: new JobStore(connection),
-  };
-  await Promise.all(Object.values(stores).map((store) => store.init()));
+  const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
   const runtime = new ObservedRuntime({ ...stores, definitions, clock });
   const runner = new JobRunner({

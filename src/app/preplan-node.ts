@@ -1,11 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { connectStore } from '../store/connection.js';
-import { DefinitionStore } from '../store/definition-store.js';
-import { InstanceStore } from '../store/instance-store.js';
-import { HistoryStore } from '../store/history-store.js';
-import { TaskStore } from '../store/task-store.js';
-import { JobStore } from '../store/job-store.js';
+import { openStores, type Stores } from '../store/index.js';
 import { DefinitionCache } from '../engine/runtime/definition-cache.js';
 import { Runtime } from '../engine/runtime/runtime.js';
 import { JobRunner } from '../engine/jobs/job-runner.js';
@@ -31,13 +27,7 @@ export interface PreplanNodeOptions {
 
 export interface PreplanNode {
   connection: Connection;
-  stores: {
-    definitions: DefinitionStore;
-    instances: InstanceStore;
-    history: HistoryStore;
-    tasks: TaskStore;
-    jobs: JobStore;
-  };
+  stores: Stores;
   runtime: Runtime;
   runner: JobRunner;
   deployed: Array<{ key: string; version: number; created: boolean }>;
@@ -67,14 +57,7 @@ async function prepare(
   options: PreplanNodeOptions,
   clock: Clock,
 ): Promise<PreplanNode> {
-  const stores = {
-    definitions: new DefinitionStore(connection),
-    instances: new InstanceStore(connection),
-    history: new HistoryStore(connection),
-    tasks: new TaskStore(connection),
-    jobs: new JobStore(connection),
-  };
-  await Promise.all(Object.values(stores).map((store) => store.init()));
+  const stores = await openStores(connection);
   const catalog = await buildCatalog({
     services: Object.keys(options.services),
     formsDir: options.formsDir,

@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { ManualClock } from '../../src/engine/clock.js';
-import { DefinitionStore } from '../../src/store/definition-store.js';
-import { InstanceStore } from '../../src/store/instance-store.js';
-import { HistoryStore } from '../../src/store/history-store.js';
-import { TaskStore } from '../../src/store/task-store.js';
-import { JobStore } from '../../src/store/job-store.js';
+import { openStores, type Stores } from '../../src/store/index.js';
 import { DefinitionCache } from '../../src/engine/runtime/definition-cache.js';
 import { Runtime } from '../../src/engine/runtime/runtime.js';
 import { JobRunner } from '../../src/engine/jobs/job-runner.js';
@@ -25,13 +21,7 @@ export const testCatalog: DeploymentCatalog = {
 
 export interface Harness {
   clock: ManualClock;
-  stores: {
-    definitions: DefinitionStore;
-    instances: InstanceStore;
-    history: HistoryStore;
-    tasks: TaskStore;
-    jobs: JobStore;
-  };
+  stores: Stores;
   runtime: Runtime;
   runner: JobRunner;
   /** Every service call made, in order. */
@@ -49,14 +39,7 @@ export async function createHarness(
   overrides: ServiceRegistry = {},
 ): Promise<Harness> {
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
-  const stores = {
-    definitions: new DefinitionStore(connection),
-    instances: new InstanceStore(connection),
-    history: new HistoryStore(connection),
-    tasks: new TaskStore(connection),
-    jobs: new JobStore(connection),
-  };
-  await Promise.all(Object.values(stores).map((store) => store.init()));
+  const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
   const runtime = new Runtime({ ...stores, definitions, clock });
   const calls: ServiceCall[] = [];

@@ -4,10 +4,13 @@
  */
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    const brokenSuites = results.testResults.filter((suite) => suite.testExecError && suite.numFailingTests === 0).length;
+    const brokenSuites = results.testResults.filter(
+      (suite) => suite.testExecError && suite.numFailingTests === 0,
+    ).length;
     const failed = results.numFailedTests + brokenSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
+    const line =
+      `${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
     process.stdout.write(`\n${line}\n`);
   }
 }

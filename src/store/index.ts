@@ -1,0 +1,28 @@
+import type { Connection } from 'mongoose';
+import { DefinitionStore } from './definition-store.js';
+import { InstanceStore } from './instance-store.js';
+import { HistoryStore } from './history-store.js';
+import { TaskStore } from './task-store.js';
+import { JobStore } from './job-store.js';
+
+/** Every store preplan keeps, on one connection. */
+export interface Stores {
+  definitions: DefinitionStore;
+  instances: InstanceStore;
+  history: HistoryStore;
+  tasks: TaskStore;
+  jobs: JobStore;
+}
+
+/** Builds the stores and makes sure their collections and indexes exist. */
+export async function openStores(connection: Connection): Promise<Stores> {
+  const stores: Stores = {
+    definitions: new DefinitionStore(connection),
+    instances: new InstanceStore(connection),
+    history: new HistoryStore(connection),
+    tasks: new TaskStore(connection),
+    jobs: new JobStore(connection),
+  };
+  await Promise.all(Object.values(stores).map((store) => store.init()));
+  return stores;
+}
