@@ -82,7 +82,8 @@ export class TaskStore {
     return this.model.find({ instanceId }).sort({ createdAt: 1 }).lean<TaskRecord[]>().exec();
   }
 
-  open_(filter: { instanceId?: string } = {}): Promise<TaskRecord[]> {
+  /** Open tasks, the soonest due first. */
+  openTasks(filter: { instanceId?: string } = {}): Promise<TaskRecord[]> {
     return this.model
       .find({ ...filter, status: 'open' })
       .sort({ dueAt: 1, createdAt: 1 })

@@ -220,7 +220,7 @@ describe('repair', () => {
       updatedAt: h.clock.now(),
     });
     expect(await h.runtime.repair()).toBe(131);
-    expect((await h.stores.tasks.open_()).length).toBe(131);
+    expect((await h.stores.tasks.openTasks()).length).toBe(131);
     expect(await h.stores.instances.withPendingOutbox()).toEqual([]);
   }, 60_000);
 });
