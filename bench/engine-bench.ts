@@ -815,13 +815,9 @@ async function explainClaim(connection: Connection, now: Date) {
   const db = connection.db!;
   const jobs = await db.collection('jobs').estimatedDocumentCount();
   try {
-    const filter = {
-      $or: [
-        { status: 'pending', dueAt: { $lte: now } },
-        { status: 'running', leaseUntil: { $lte: now } },
-      ],
-    };
-    const explained = await db.command({ explain: { find: 'jobs', filter, sort: { dueAt: 1 } } });
+    // The same filter as JobStore.claimDue.
+    const filter = { runAt: { $lte: now }, status: { $in: ['pending', 'running'] } };
+    const explained = await db.command({ explain: { find: 'jobs', filter, sort: { runAt: 1 }, limit: 1 } });
     const stage = (explained.queryPlanner as { winningPlan?: { stage?: string } } | undefined)?.winningPlan
       ?.stage;
     const examined = (explained.executionStats as { totalDocsExamined?: number } | undefined)

@@ -141,8 +141,15 @@ export class CollectionIndex {
   lookupRange(lower: Bound | null, upper: Bound | null): string[] {
     const start = lower ? this.lowerBound(lower.value, lower.inclusive) : 0;
     const end = upper ? this.lowerBound(upper.value, !upper.inclusive) : this.sortedFirst.length;
+    // A multikey document sits under several values: list it once, at its first (lowest) one.
+    const seen = new Set<string>();
     const ids: string[] = [];
-    for (let i = start; i < end; i++) for (const id of this.sortedFirst[i].ids) ids.push(id);
+    for (let i = start; i < end; i++)
+      for (const id of this.sortedFirst[i].ids)
+        if (!seen.has(id)) {
+          seen.add(id);
+          ids.push(id);
+        }
     return ids;
   }
 

@@ -33,11 +33,21 @@ export interface Selection {
   examined: number;
 }
 
-/** The stored documents matching `filter`, at most `limit` (0 = all) when no sort is needed. */
-export function selectDocuments(collection: Collection | undefined, filter: Document, limit = 0): Selection {
+/**
+ * The stored documents matching `filter`, at most `limit` (0 = all). With `order`, a plan
+ * that yields that field in ascending order is preferred, and `order.limit` applies to it
+ * (a sorted find that can stop early instead of sorting every match).
+ */
+export function selectDocuments(
+  collection: Collection | undefined,
+  filter: Document,
+  limit = 0,
+  order?: { field: string; limit: number },
+): Selection {
   if (!collection)
     return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
-  const plan = planQuery(collection, filter);
+  const plan = planQuery(collection, filter, order?.field);
+  if (order && plan.orderedBy === order.field) limit = order.limit;
   // An exact plan needs no evaluation (and its filter has nothing left to validate).
   const query = plan.exact ? null : compileFilter(filter);
   const documents: Document[] = [];
@@ -69,11 +79,21 @@ export function findDocuments(
 ): Document[] {
   const skip = Math.max(0, options.skip ?? 0);
   const limit = Math.abs(options.limit ?? 0);
-  const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+  let sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
   const projection =
     options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-  const early = sort ? 0 : limit > 0 ? skip + limit : 0;
-  const { documents } = selectDocuments(collection, filter, early);
+  const sortFields = sort ? Object.keys(sort) : [];
+  const ascendingOn = sortFields.length === 1 && sort![sortFields[0]] === 1 ? sortFields[0] : undefined;
+  const early = limit > 0 ? skip + limit : 0;
+  const selection = selectDocuments(
+    collection,
+    filter,
+    sort ? 0 : early,
+    ascendingOn ? { field: ascendingOn, limit: early } : undefined,
+  );
+  const { documents } = selection;
+  // Candidates already in the requested order need no sort (an index range scan).
+  if (ascendingOn && selection.plan.orderedBy === ascendingOn) sort = undefined;
   if (!sort && !projection) return documents.slice(skip, limit > 0 ? skip + limit : undefined);
   return withQueryErrors(() => {
     let cursor = new Query({}, queryOptions).find<Document>(documents, projection);

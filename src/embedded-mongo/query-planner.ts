@@ -11,6 +11,8 @@ export interface Plan {
   /** How the candidates were chosen, for `explain`-style diagnostics and tests. */
   stage: 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
   index?: string;
+  /** Set when candidates come in ascending order of this field (an index range scan). */
+  orderedBy?: string;
 }
 
 /** `whole`: the condition is all the field's clause says, so index hits need no re-check. */
@@ -89,7 +91,7 @@ function lookup(index: CollectionIndex, condition: Condition): string[] | Set<st
 }
 
 /** Picks `_id`, then the most selective usable index, then a collection scan. */
-export function planQuery(collection: Collection, filter: Document): Plan {
+export function planQuery(collection: Collection, filter: Document, preferOrderOn?: string): Plan {
   const conditions = fieldConditions(filter);
   const onlyField = Object.keys(filter).length === 1;
   const idCondition = conditions.get('_id');
@@ -108,6 +110,11 @@ export function planQuery(collection: Collection, filter: Document): Plan {
     const condition = conditions.get(field);
     if (!condition) continue;
     const ids = lookup(index, condition);
+    // A range scan in the order the caller sorts by can stop after the first few: prefer it.
+    if (condition.kind === 'range' && field === preferOrderOn) {
+      best = { ids, index, field };
+      break;
+    }
     const size = Array.isArray(ids) ? ids.length : ids.size;
     const bestSize = best ? (Array.isArray(best.ids) ? best.ids.length : best.ids.size) : Infinity;
     if (size < bestSize) best = { ids, index, field };
@@ -119,6 +126,7 @@ export function planQuery(collection: Collection, filter: Document): Plan {
       exact: onlyField && condition?.kind === 'eq' && condition.whole,
       stage: 'IXSCAN',
       index: best.index.name,
+      orderedBy: condition?.kind === 'range' ? best.field : undefined,
     };
   }
   return {

@@ -160,6 +160,40 @@ describe('indexes', () => {
     expect(compound.executionStats.nReturned).toBe(20);
   });
 
+  test('a sorted, limited range on an indexed field stops at the first matches', async () => {
+    const result = (await db.command({
+      explain: {
+        find: 'big',
+        filter: { n: { $lte: 1500 }, group: { $in: [1, 2, 3] } },
+        sort: { n: 1 },
+        limit: 1,
+      },
+    })) as Document;
+    expect(result.executionStats).toEqual({ nReturned: 1, totalDocsExamined: 2 });
+    const [first] = await db
+      .collection('big')
+      .find({ n: { $lte: 1500 }, group: { $in: [1, 2, 3] } })
+      .sort({ n: 1 })
+      .limit(1)
+      .toArray();
+    expect(first.n).toBe(1);
+  });
+
+  test('a document with several values in an indexed array is found once by a range', async () => {
+    const c = db.collection('multi');
+    await c.createIndex({ tags: 1 });
+    await c.insertMany([{ tags: [1, 2, 3] }, { tags: [5] }]);
+    expect(await c.countDocuments({ tags: { $gte: 1, $lte: 3 } })).toBe(1);
+    expect(
+      (
+        await c
+          .find({ tags: { $gte: 0 } })
+          .sort({ tags: 1 })
+          .toArray()
+      ).length,
+    ).toBe(2);
+  });
+
   test('a filter on an unindexed field scans the collection', async () => {
     const result = await explain('big', { group: 3 });
     expect(result.queryPlanner.winningPlan.stage).toBe('COLLSCAN');

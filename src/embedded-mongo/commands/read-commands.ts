@@ -140,9 +140,15 @@ const explain: CommandHandler = (command, context) => {
   if (typeof name !== 'string') throw typeMismatch('explain needs a collection name');
   const filter =
     verb === 'find' ? inner.filter : verb === 'count' || verb === 'distinct' ? inner.query : undefined;
+  // A find with one ascending sort key and a limit may stop early on an index range scan.
+  const sort = verb === 'find' && isPlainObject(inner.sort) ? Object.keys(inner.sort) : [];
+  const ascendingOn = sort.length === 1 && (inner.sort as Document)[sort[0]] === 1 ? sort[0] : undefined;
+  const limit = verb === 'find' ? Math.abs(asNumber(inner.limit)) + Math.max(0, asNumber(inner.skip)) : 0;
   const selection = selectDocuments(
     context.storage.collection(context.database, name),
     requireDocument(filter, 'filter'),
+    sort.length ? 0 : limit,
+    ascendingOn && limit ? { field: ascendingOn, limit } : undefined,
   );
   const winningPlan: Document = { stage: selection.plan.stage };
   if (selection.plan.index) winningPlan.indexName = selection.plan.index;
