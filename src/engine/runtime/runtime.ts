@@ -6,15 +6,17 @@ import type {
   InstanceRecord,
   InstanceStore,
   ParentLink,
-  WaitEntry,
 } from '../../store/instance-store.js';
 import type { HistoryStore } from '../../store/history-store.js';
 import type { TaskStore } from '../../store/task-store.js';
-import type { JobRecord, JobStore } from '../../store/job-store.js';
+import type { JobStore } from '../../store/job-store.js';
 import type { ChildOutcome, OutboxEntry } from '../../store/outbox.js';
 import type { DefinitionCache } from './definition-cache.js';
-import { EngineStep, type Delivery, type OpenWait, type StepOutcome } from './engine-step.js';
+import { EngineStep, type Delivery } from './engine-step.js';
 import { chainEvents, GENESIS_HASH, type HistoryDraft } from './history-chain.js';
+import { carry, closeWaits, finishOutbox, prepare, type Applied } from './commit-plan.js';
+
+export { jobId } from './commit-plan.js';
 
 export interface RuntimeDeps {
   instances: InstanceStore;
@@ -38,20 +40,7 @@ export interface StartOptions {
   fireStartTimer?: string;
 }
 
-/** What a command did to the engine: whether it applied, and the events it contributes. */
-interface Applied {
-  applied: boolean;
-  drafts: HistoryDraft[];
-  /** How the waits this command closed on purpose are to be closed (a completed task). */
-  closing?: Map<string, { actor: string; data: Record<string, unknown> }>;
-}
-
 const MAX_ATTEMPTS = 8;
-
-/** A job's id is its idempotency key: instance + activity + execution. */
-export function jobId(instanceId: string, activityId: string, executionId: string): string {
-  return `${instanceId}:${activityId}:${executionId}`;
-}
 
 /**
  * The durable runtime. Every command loads the instance, runs an EngineStep, and commits the
@@ -256,10 +245,10 @@ export class Runtime {
       const now = this.deps.clock.now();
       const drafts: HistoryDraft[] = [{ at: now, type: 'instance.cancelled', actor, data: { reason } }];
       const closed = Object.entries(record.waits).map(([executionId, wait]) => ({ executionId, ...wait }));
-      const outbox = this.closeWaits(record, closed, new Map(), [], now);
-      const next = this.finishOutbox(record, drafts, outbox, 'cancelled', {}, undefined, now);
+      const outbox = closeWaits(record, closed, new Map(), [], now);
+      const next = finishOutbox(record, drafts, outbox, 'cancelled', {}, undefined, now);
       const changes: InstanceChanges = {
-        ...this.carry(record),
+        ...carry(record),
         status: 'cancelled',
         waits: {},
         outbox: next.outbox,
@@ -297,16 +286,6 @@ export class Runtime {
     return record;
   }
 
-  private carry(record: InstanceRecord) {
-    return {
-      businessKey: record.businessKey,
-      engineState: record.engineState,
-      variables: record.variables,
-      parent: record.parent,
-      error: record.error,
-    };
-  }
-
   private async command(
     id: string,
     apply: (step: EngineStep, record: InstanceRecord) => Applied,
@@ -336,7 +315,7 @@ export class Runtime {
         throw error;
       }
       const outcome = await step.finish();
-      const outbox = this.prepare(record, outcome, applied);
+      const outbox = prepare(record, outcome, applied, this.deps.clock.now());
       const ok = await this.deps.instances.commit(id, record.revision, outbox.changes);
       if (!ok) continue;
       const committed = await this.afterCommit(record, outbox.changes);
@@ -352,170 +331,6 @@ export class Runtime {
     const committed: InstanceRecord = { ...record, ...changes, revision: record.revision + 1 };
     await this.materialise(committed);
     return { ...committed, outbox: [] };
-  }
-
-  private jobFor(
-    record: InstanceRecord,
-    wait: OpenWait,
-    now: Date,
-    payload?: Record<string, unknown>,
-  ): JobRecord {
-    const kind = wait.kind === 'timer' ? 'timer' : wait.kind === 'service' ? 'service' : 'call-start';
-    return {
-      _id: jobId(record._id, wait.activityId, wait.executionId),
-      kind,
-      instanceId: record._id,
-      activityId: wait.activityId,
-      executionId: wait.executionId,
-      topic: wait.topic ?? wait.timerType,
-      dueAt: wait.dueAt ?? now,
-      status: 'pending',
-      attempts: 0,
-      payload,
-      createdAt: now,
-      updatedAt: now,
-    };
-  }
-
-  private closeWaits(
-    record: InstanceRecord,
-    closed: Array<{ executionId: string } & WaitEntry>,
-    closing: Map<string, { actor: string; data: Record<string, unknown> }>,
-    drafts: HistoryDraft[],
-    now: Date,
-  ): OutboxEntry[] {
-    const outbox: OutboxEntry[] = [];
-    const fired = new Set(
-      drafts
-        .filter((d) => d.type === 'activity.timeout' || d.type === 'timer.fired')
-        .map((d) => d.executionId),
-    );
-    for (const { executionId, kind, activityId } of closed) {
-      if (kind === 'task') {
-        const done = closing.get(executionId);
-        outbox.push({
-          kind: 'task-close',
-          taskId: `${record._id}:${executionId}`,
-          status: done ? 'completed' : 'cancelled',
-          at: now,
-          completedBy: done?.actor,
-          data: done?.data,
-        });
-      } else {
-        outbox.push({
-          kind: 'job-finish',
-          jobId: jobId(record._id, activityId, executionId),
-          status: kind === 'timer' && !fired.has(executionId) ? 'cancelled' : 'done',
-        });
-      }
-    }
-    return outbox;
-  }
-
-  private prepare(record: InstanceRecord, outcome: StepOutcome, applied: Applied) {
-    const now = this.deps.clock.now();
-    const current = new Map(outcome.waits.map((wait) => [wait.executionId, wait]));
-    const opened = outcome.waits.filter((wait) => !record.waits[wait.executionId]);
-    const closed = Object.entries(record.waits)
-      .filter(([executionId]) => !current.has(executionId))
-      .map(([executionId, wait]) => ({ executionId, ...wait }));
-    const drafts = [...applied.drafts, ...outcome.drafts];
-    const outbox: OutboxEntry[] = [];
-    for (const wait of opened) {
-      if (wait.kind === 'task') {
-        outbox.push({
-          kind: 'task-open',
-          task: {
-            _id: `${record._id}:${wait.executionId}`,
-            instanceId: record._id,
-            definitionKey: record.definitionKey,
-            activityId: wait.activityId,
-            executionId: wait.executionId,
-            name: wait.name,
-            formKey: wait.formKey,
-            candidateGroups: wait.candidateGroups ?? [],
-            assignee: wait.assignee,
-            status: 'open',
-            createdAt: now,
-            dueAt: wait.dueDate,
-          },
-        });
-      } else if (wait.kind === 'call') {
-        outbox.push({
-          kind: 'job-schedule',
-          job: this.jobFor(record, wait, now, {
-            definitionKey: wait.calledElement,
-            variables: outcome.variables,
-          }),
-        });
-      } else outbox.push({ kind: 'job-schedule', job: this.jobFor(record, wait, now) });
-    }
-    outbox.push(...this.closeWaits(record, closed, applied.closing ?? new Map(), drafts, now));
-    const status = outcome.status;
-    const waits = Object.fromEntries(
-      outcome.waits.map((wait): [string, WaitEntry] => [
-        wait.executionId,
-        { kind: wait.kind, activityId: wait.activityId },
-      ]),
-    );
-    const finished = this.finishOutbox(record, drafts, outbox, status, outcome.variables, outcome.error, now);
-    return {
-      changes: {
-        ...this.carry(record),
-        status,
-        engineState: outcome.engineState,
-        variables: outcome.variables,
-        waits,
-        outbox: finished.outbox,
-        historySeq: finished.seq,
-        historyHead: finished.hash,
-        updatedAt: now,
-        endedAt: status === 'running' ? undefined : now,
-        outcome: status === 'running' ? undefined : status,
-        error: outcome.error?.message,
-      },
-    };
-  }
-
-  /** Adds the end-of-instance event and the parent's notification, then chains the history. */
-  private finishOutbox(
-    record: InstanceRecord,
-    drafts: HistoryDraft[],
-    outbox: OutboxEntry[],
-    status: 'running' | 'completed' | 'failed' | 'cancelled',
-    variables: Record<string, unknown>,
-    error: { message: string; code?: string } | undefined,
-    now: Date,
-  ) {
-    const all = [...drafts];
-    if (status !== 'running') {
-      all.push({ at: now, type: 'instance.ended', data: { status, error } });
-      if (record.parent) {
-        const outcome: ChildOutcome = { status, childId: record._id, output: variables, error };
-        outbox.push({
-          kind: 'job-schedule',
-          job: {
-            _id: `${jobId(record.parent.instanceId, record.parent.activityId, record.parent.executionId)}:return`,
-            kind: 'call-complete',
-            instanceId: record.parent.instanceId,
-            activityId: record.parent.activityId,
-            executionId: record.parent.executionId,
-            dueAt: now,
-            status: 'pending',
-            attempts: 0,
-            payload: outcome as unknown as Record<string, unknown>,
-            createdAt: now,
-            updatedAt: now,
-          },
-        });
-      }
-    }
-    const chained = chainEvents(record._id, all, { seq: record.historySeq, hash: record.historyHead });
-    return {
-      outbox: [...chained.events.map((event): OutboxEntry => ({ kind: 'history', event })), ...outbox],
-      seq: chained.seq,
-      hash: chained.hash,
-    };
   }
 
   /** Writes an outbox out; every write is idempotent, so a repeat after a crash is harmless. */
