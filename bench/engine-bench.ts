@@ -10,35 +10,39 @@
  * The embedded MongoDB-wire server runs in a child process, in memory, as a real mongod would.
  * It reports; it never fails because a target is missed.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { Engine } from 'bpmn-engine';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose from 'mongoose';
 import { startEmbeddedMongoProcess, stopProcess } from '../test/support/embedded-mongo-process.mjs';
 import { ManualClock } from '../src/engine/clock.js';
-import { openStores, type Stores } from '../src/store/index.js';
-import { DefinitionCache, type LoadedDefinition } from '../src/engine/runtime/definition-cache.js';
-import { EngineStep, type Delivery, type StepOutcome } from '../src/engine/runtime/engine-step.js';
-import { Runtime, type RuntimeDeps } from '../src/engine/runtime/runtime.js';
-import { JobRunner } from '../src/engine/jobs/job-runner.js';
 import { deployDefinition } from '../src/engine/definitions/deploy-definition.js';
 import { stopDiagramValidator } from '../src/engine/definitions/validate-diagram.js';
-import type { InstanceRecord } from '../src/store/instance-store.js';
-import type { ServiceRegistry } from '../src/services/service-types.js';
+import { CATALOG, FLOW_KEY, FLOW_XML, WAIT_KEY, WAIT_XML } from './engine/diagrams.js';
+import { rawEngineFootprintKb, rawInstance, stepOnly } from './engine/in-memory-engine.js';
+import {
+  commandsPerInstance,
+  completeOpenTask,
+  concurrentInstance,
+  createNode,
+  explainClaim,
+  persistedInstance,
+  type Node,
+} from './engine/persisted-node.js';
+import { profilePersisted, type ProfileSummary } from './engine/persisted-profile.js';
+import { guardChildren, runMain, trackChild } from './support/child-guard.js';
+import { exitWithUsageIf, integerFlag } from './support/cli-flags.js';
+import { cpuMark, cpuSince, type CpuSpent } from './support/cpu-meter.js';
+import { fixed, signed } from './support/format.js';
+import { settledMemory } from './support/heap.js';
+import { machineInfo, packageVersion } from './support/machine-info.js';
+import { ROOT, RESULTS_DIR } from './support/paths.js';
+import { percentile } from './support/percentile.js';
+import { processRssMb } from './support/proc-stats.js';
+import { printTargets, writeResults } from './support/results-file.js';
+import { runFor } from './support/run-for.js';
+import { formatTable as renderTable, metCell, type Column } from './support/table.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const DB_NAME = 'engine_bench';
 const HOUR = 3_600_000;
 
 const USAGE = `usage: npm run bench:engine -- [options]
@@ -52,57 +56,6 @@ const USAGE = `usage: npm run bench:engine -- [options]
   --profile-ms MS        CPU profile of the persisted loop, in process (default 3000; 0 skips it)
   --out FILE             JSON results (default bench/results/engine-latest.json)
 `;
-
-// ---------------------------------------------------------------------------------------------
-// The diagrams
-
-/** start → service task (external, topic notify) → user task → end: figures 1 and 2. */
-const FLOW_KEY = 'bench-flow';
-const FLOW_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
-             xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-             id="bench-flow-defs" targetNamespace="http://preplan.local/bench">
-  <process id="${FLOW_KEY}" name="基准：通知后审核" isExecutable="true">
-    <startEvent id="start" name="开始"><outgoing>toNotify</outgoing></startEvent>
-    <sequenceFlow id="toNotify" sourceRef="start" targetRef="notify" />
-    <serviceTask id="notify" name="通知" camunda:type="external" camunda:topic="notify">
-      <incoming>toNotify</incoming><outgoing>toReview</outgoing>
-    </serviceTask>
-    <sequenceFlow id="toReview" sourceRef="notify" targetRef="review" />
-    <userTask id="review" name="审核" camunda:formKey="review" camunda:candidateGroups="office">
-      <incoming>toReview</incoming><outgoing>toEnd</outgoing>
-    </userTask>
-    <sequenceFlow id="toEnd" sourceRef="review" targetRef="end" />
-    <endEvent id="end" name="完成"><incoming>toEnd</incoming></endEvent>
-  </process>
-</definitions>
-`;
-
-/** start → user task with an interrupting boundary timer (PT1H) → end: figures 3 and 4. */
-const WAIT_KEY = 'bench-wait';
-const WAIT_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
-             xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-             id="bench-wait-defs" targetNamespace="http://preplan.local/bench">
-  <process id="${WAIT_KEY}" name="基准：限时审核" isExecutable="true">
-    <startEvent id="start" name="开始"><outgoing>toReview</outgoing></startEvent>
-    <sequenceFlow id="toReview" sourceRef="start" targetRef="review" />
-    <userTask id="review" name="审核" camunda:formKey="review" camunda:candidateGroups="office">
-      <incoming>toReview</incoming><outgoing>toDone</outgoing>
-    </userTask>
-    <sequenceFlow id="toDone" sourceRef="review" targetRef="done" />
-    <endEvent id="done" name="完成"><incoming>toDone</incoming></endEvent>
-    <boundaryEvent id="deadline" name="超时" attachedToRef="review">
-      <outgoing>toLate</outgoing>
-      <timerEventDefinition id="deadlineTimer"><timeDuration>PT1H</timeDuration></timerEventDefinition>
-    </boundaryEvent>
-    <sequenceFlow id="toLate" sourceRef="deadline" targetRef="late" />
-    <endEvent id="late" name="超时结束"><incoming>toLate</incoming></endEvent>
-  </process>
-</definitions>
-`;
-
-const CATALOG = { services: ['notify'], formKeys: ['review'], roles: ['office'], processKeys: [] };
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -133,16 +86,8 @@ function readSettings(argv: string[]): Settings {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  const integer = (name: string, value: string, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new Error(`--${name} must be an integer ≥ ${min}, not ${value}\n\n${USAGE}`);
-    return n;
-  };
+  exitWithUsageIf(values.help, USAGE);
+  const integer = (name: string, value: string, min: number): number => integerFlag(name, value, min, USAGE);
   const waiting = integer('waiting', values.waiting, 1);
   return {
     durationMs: integer('duration', values.duration, 100),
@@ -158,122 +103,15 @@ function readSettings(argv: string[]): Settings {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU and memory accounting (Linux /proc; the figures are simply absent elsewhere)
-
-const CLOCK_TICKS_PER_SECOND = (() => {
-  try {
-    const ticks = execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    return Number(ticks.toString()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU in µs of a /proc stat file (a process, or one thread of ours); 10 ms resolution. */
-function statCpuUs(file: string): number | undefined {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    // after "pid (comm) ": utime and stime are fields 14 and 15
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident memory of a process in MB, from /proc/<pid>/status. */
-function processRssMb(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time the whole machine spent not idle (steal included), in µs. */
-function machineBusyUs(): number | undefined {
-  try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return ((user + nice + system + irq + softirq + (steal || 0)) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-interface CpuMark {
-  wallMs: number;
-  clientAll: NodeJS.CpuUsage;
-  clientMainUs?: number;
-  serverUs?: number;
-  machineUs?: number;
-}
-
-interface CpuSpent {
-  wallMs: number;
-  /** This process, every thread (the main thread, V8's GC helpers, tsx's loader). */
-  clientAllUs: number;
-  /** This process's main thread: the JavaScript. */
-  clientMainUs?: number;
-  /** The embedded server process, every thread. */
-  serverUs?: number;
-  /** CPU other processes used meanwhile, in % of one CPU: noise. */
-  otherPercent?: number;
-}
+// The server's CPU and the noise (other processes' CPU) during each figure
 
 let serverPid: number | undefined;
-
-function cpuMark(): CpuMark {
-  return {
-    wallMs: performance.now(),
-    clientAll: process.cpuUsage(),
-    clientMainUs: statCpuUs(`/proc/self/task/${process.pid}/stat`),
-    serverUs: serverPid === undefined ? undefined : statCpuUs(`/proc/${serverPid}/stat`),
-    machineUs: machineBusyUs(),
-  };
-}
-
-function cpuSince(mark: CpuMark): CpuSpent {
-  const now = cpuMark();
-  const all = process.cpuUsage(mark.clientAll);
-  const diff = (a?: number, b?: number): number | undefined =>
-    a === undefined || b === undefined ? undefined : a - b;
-  const wallMs = now.wallMs - mark.wallMs;
-  const serverUs = diff(now.serverUs, mark.serverUs);
-  const machineUs = diff(now.machineUs, mark.machineUs);
-  const clientAllUs = all.user + all.system;
-  return {
-    wallMs,
-    clientAllUs,
-    clientMainUs: diff(now.clientMainUs, mark.clientMainUs),
-    serverUs,
-    otherPercent:
-      machineUs === undefined || serverUs === undefined
-        ? undefined
-        : (100 * Math.max(0, machineUs - serverUs - clientAllUs)) / (wallMs * 1000),
-  };
-}
 
 /** Figures during which other processes used more than a quarter of a CPU. */
 const disturbed: string[] = [];
 
 function checkNoise(label: string, cpu: CpuSpent): void {
   if ((cpu.otherPercent ?? 0) > 25) disturbed.push(`${label} (${cpu.otherPercent!.toFixed(0)}% of a CPU)`);
-}
-
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-function settledMemory(): { heapUsedMb: number; rssMb: number } {
-  for (let i = 0; i < 3; i++) collectGarbage();
-  const usage = process.memoryUsage();
-  return { heapUsedMb: usage.heapUsed / 2 ** 20, rssMb: usage.rss / 2 ** 20 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,31 +126,6 @@ interface Throughput {
   cpu: CpuSpent;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-
-/** `workers` loops, each awaiting `once` back to back until `ms` have passed. */
-async function runFor(
-  once: () => Promise<void>,
-  workers: number,
-  ms: number,
-  latencies: number[] | null,
-): Promise<number> {
-  const deadline = performance.now() + ms;
-  let count = 0;
-  const loop = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      await once();
-      latencies?.push(performance.now() - started);
-      count++;
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, loop));
-  return count;
-}
-
 async function throughput(
   once: () => Promise<void>,
   workers: number,
@@ -321,7 +134,7 @@ async function throughput(
 ): Promise<Throughput> {
   if (settings.warmupMs > 0) await runFor(once, workers, settings.warmupMs, null);
   const latencies: number[] = [];
-  const mark = cpuMark();
+  const mark = cpuMark(serverPid);
   const count = await runFor(once, workers, settings.durationMs, latencies);
   const cpu = cpuSince(mark);
   checkNoise(label, cpu);
@@ -355,380 +168,6 @@ const log = (message: string): void => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// 1. The raw engine, in memory
-
-interface ServiceActivity {
-  type: string;
-  behaviour: Record<string, unknown> & { Service?: unknown };
-  environment: { assignVariables(vars: Record<string, unknown>): void };
-}
-
-interface ServiceExecuteMessage {
-  content: { executionId?: string };
-}
-
-/**
- * The raw engine runs the same diagram (camunda:type="external", topic notify): like preplan's
- * EngineStep, an extension replaces the service task's behaviour, but this one calls back at once.
- */
-function instantServiceExtension(
-  activity: ServiceActivity,
-): { activate(): void; deactivate(): void } | undefined {
-  if (activity.type !== 'bpmn:ServiceTask') return undefined;
-  activity.behaviour.Service = function InstantService(this: { execute: unknown }) {
-    this.execute = (
-      _message: ServiceExecuteMessage,
-      callback: (error: unknown, output?: unknown) => void,
-    ) => {
-      const output = { notifySent: true };
-      activity.environment.assignVariables(output);
-      callback(null, output);
-    };
-  };
-  return { activate() {}, deactivate() {} };
-}
-
-interface WaitApi {
-  type: string;
-  signal(message?: unknown): void;
-}
-
-let rawCount = 0;
-
-/** One raw instance: execute, the service calls back, the user task is signalled from `wait`. */
-function rawInstance(definition: LoadedDefinition, signal = true): Promise<Engine> {
-  return new Promise((resolve, reject) => {
-    const listener = new EventEmitter();
-    const engine = new Engine({
-      name: `raw-${++rawCount}`,
-      sourceContext: definition.sourceContext as never,
-      extensions: { bench: instantServiceExtension as never },
-    });
-    listener.on('wait', (api: WaitApi) => {
-      if (api.type !== 'bpmn:UserTask') return;
-      if (signal) api.signal({ approved: true });
-      else resolve(engine);
-    });
-    engine.once('end', () => resolve(engine));
-    engine.once('error', reject);
-    engine.execute({ listener, variables: { grade: 1 } } as never).catch(reject);
-  });
-}
-
-/** Heap that one raw engine waiting at its user task holds: what an in-memory design keeps. */
-async function rawEngineFootprintKb(definition: LoadedDefinition, count = 200): Promise<number> {
-  const before = settledMemory().heapUsedMb;
-  const engines: Engine[] = [];
-  for (let i = 0; i < count; i++) engines.push(await rawInstance(definition, false));
-  const after = settledMemory().heapUsedMb;
-  for (const engine of engines) await engine.stop();
-  engines.length = 0;
-  return ((after - before) * 1024) / count;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 1b. preplan's EngineStep without the store: three engine lives, the state carried between them
-
-const benchClock = new ManualClock('2026-03-01T00:00:00.000Z');
-
-async function stepOnly(definition: LoadedDefinition, instanceId: string): Promise<void> {
-  const waitsOf = (outcome: StepOutcome): Record<string, unknown> =>
-    Object.fromEntries(outcome.waits.map((wait) => [wait.executionId, { kind: wait.kind }]));
-  const common = { instanceId, definition, clock: benchClock };
-  const first = await EngineStep.open({
-    ...common,
-    engineState: null,
-    startVariables: { grade: 1 },
-    knownWaits: {},
-  });
-  const started = await first.finish();
-  const service = started.waits.find((wait) => wait.kind === 'service');
-  if (!service) throw new Error('EngineStep: the service task did not park');
-  const deliveries = new Map<string, Delivery>([[service.executionId, { result: { notifySent: true } }]]);
-  const second = await EngineStep.open({
-    ...common,
-    engineState: started.engineState,
-    knownWaits: waitsOf(started),
-    deliveries,
-  });
-  const delivered = await second.finish();
-  const task = delivered.waits.find((wait) => wait.kind === 'task');
-  if (!task) throw new Error('EngineStep: no user task after the service result');
-  const third = await EngineStep.open({
-    ...common,
-    engineState: delivered.engineState,
-    knownWaits: waitsOf(delivered),
-  });
-  if (!third.completeTask(task.executionId, { approved: true }))
-    throw new Error('EngineStep: the user task was not waiting');
-  const ended = await third.finish();
-  if (ended.status !== 'completed') throw new Error(`EngineStep: instance ${ended.status}, not completed`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// 2–5. The persisted runtime
-
-/**
- * The real Runtime, observed from outside: when a service result has been delivered (so a
- * concurrent worker knows its task is open) and when each timer fired (wall clock).
- */
-class ObservedRuntime extends Runtime {
-  /** performance.now() at the end of each fireTimer, while recording. */
-  timerFiredAt: number[] | null = null;
-  private tracking = false;
-  private readonly deliveredIds = new Set<string>();
-  private readonly waiters = new Map<string, () => void>();
-
-  constructor(deps: RuntimeDeps) {
-    super(deps);
-  }
-
-  trackDeliveries(on: boolean): void {
-    this.tracking = on;
-    this.deliveredIds.clear();
-  }
-
-  /** Resolves once the service result of this instance has been delivered (by any worker). */
-  delivered(instanceId: string, timeoutMs = 30_000): Promise<void> {
-    if (this.deliveredIds.delete(instanceId)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(instanceId);
-        reject(new Error(`no service result was delivered to ${instanceId} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.set(instanceId, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  override async deliverServiceResult(
-    instanceId: string,
-    executionId: string,
-    delivery: Delivery,
-    actor?: string,
-  ): Promise<InstanceRecord> {
-    const record = await super.deliverServiceResult(instanceId, executionId, delivery, actor);
-    if (this.tracking) {
-      const waiter = this.waiters.get(instanceId);
-      this.waiters.delete(instanceId);
-      if (waiter) waiter();
-      else this.deliveredIds.add(instanceId);
-    }
-    return record;
-  }
-
-  override async fireTimer(instanceId: string, executionId: string, actor?: string): Promise<InstanceRecord> {
-    const record = await super.fireTimer(instanceId, executionId, actor);
-    this.timerFiredAt?.push(performance.now());
-    return record;
-  }
-}
-
-interface Node {
-  connection: Connection;
-  stores: Stores;
-  definitions: DefinitionCache;
-  runtime: ObservedRuntime;
-  runner: JobRunner;
-}
-
-const services: ServiceRegistry = { notify: async () => ({ notifySent: true }) };
-
-/** A preplan node as a process would build one: its own connection, stores, cache, runtime, runner. */
-async function createNode(
-  uri: string,
-  clock: ManualClock,
-  options: { monitorCommands?: boolean } = {},
-): Promise<Node> {
-  const connection = await mongoose
-    .createConnection(uri, {
-      dbName: DB_NAME,
-      autoIndex: true,
-      serverSelectionTimeoutMS: 10_000,
-      monitorCommands: options.monitorCommands ?? false,
-    })
-    .asPromise();
-  const stores = await openStores(connection);
-  const definitions = new DefinitionCache(stores.definitions);
-  const runtime = new ObservedRuntime({ ...stores, definitions, clock });
-  const runner = new JobRunner({
-    jobs: stores.jobs,
-    instances: stores.instances,
-    runtime,
-    services,
-    clock,
-    backoffMs: 1000,
-  });
-  return { connection, stores, definitions, runtime, runner };
-}
-
-/** One persisted instance, sequentially: start → runDue (the service job) → open task → complete. */
-async function persistedInstance(node: Node): Promise<void> {
-  const instance = await node.runtime.start(FLOW_KEY, { actor: 'bench', variables: { grade: 1 } });
-  const ran = await node.runner.runDue();
-  if (ran !== 1) throw new Error(`runDue ran ${ran} jobs for ${instance._id}, not 1`);
-  await completeOpenTask(node, instance._id);
-}
-
-/** The same with other instances in flight: this worker runs one due job (anyone's) and waits for its own. */
-async function concurrentInstance(node: Node): Promise<void> {
-  const instance = await node.runtime.start(FLOW_KEY, { actor: 'bench', variables: { grade: 1 } });
-  const delivered = node.runtime.delivered(instance._id);
-  await node.runner.runDue(1);
-  await delivered;
-  await completeOpenTask(node, instance._id);
-}
-
-async function completeOpenTask(node: Node, instanceId: string): Promise<void> {
-  const open = (await node.stores.tasks.forInstance(instanceId)).filter((task) => task.status === 'open');
-  if (open.length !== 1) throw new Error(`instance ${instanceId} has ${open.length} open tasks, not 1`);
-  const done = await node.runtime.completeTask(open[0]._id, 'bench', { approved: true });
-  if (done.status !== 'completed') throw new Error(`instance ${instanceId} is ${done.status} after its task`);
-}
-
-/** Database commands one persisted instance sends, counted on a monitored connection. */
-async function commandsPerInstance(uri: string, clock: ManualClock, instances = 20) {
-  const node = await createNode(uri, clock, { monitorCommands: true });
-  try {
-    await persistedInstance(node); // caches the definition
-    const counts = new Map<string, number>();
-    node.connection
-      .getClient()
-      .on('commandStarted', (event: { commandName: string; command: Record<string, unknown> }) => {
-        const collection = event.command[event.commandName];
-        const key = `${event.commandName}${typeof collection === 'string' ? ` ${collection}` : ''}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      });
-    for (let i = 0; i < instances; i++) await persistedInstance(node);
-    const perInstance = [...counts.entries()]
-      .map(([command, count]) => ({ command, perInstance: count / instances }))
-      .sort((a, b) => b.perInstance - a.perInstance);
-    const total = perInstance.reduce((sum, entry) => sum + entry.perInstance, 0);
-    return { total, perInstance };
-  } finally {
-    await node.connection.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CPU profile (in process, inspector)
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  startTime: number;
-  timeDeltas: number[];
-}
-
-interface ProfileSummary {
-  busySamples: number;
-  idleSamples: number;
-  selfTop: Array<{ fn: string; percent: number }>;
-  totalTop: Array<{ fn: string; percent: number }>;
-  byComponent: Array<{ component: string; percent: number }>;
-}
-
-function relativeUrl(url: string): string {
-  if (!url) return '';
-  const file = url.startsWith('file:') ? fileURLToPath(url) : url;
-  return path.isAbsolute(file) ? path.relative(ROOT, file) : file;
-}
-
-function componentOf(node: ProfileNode): string {
-  const { functionName, url } = node.callFrame;
-  if (functionName === '(garbage collector)') return '(garbage collector)';
-  if (functionName === '(program)') return '(program: V8, native)';
-  if (!url) return '(native: socket writes, builtins)';
-  if (url.startsWith('node:')) return 'node internals';
-  const file = relativeUrl(url);
-  const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
-  if (pkg) return pkg[1];
-  if (file.startsWith('src/')) return file.split('/').slice(0, 3).join('/');
-  return file.split('/')[0] || file;
-}
-
-function summarizeProfile(profile: CpuProfile, top = 12): ProfileSummary {
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parent.set(child, node.id);
-  }
-  const name = (node: ProfileNode): string => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = relativeUrl(url).replace(/^node_modules\//, '');
-    return `${functionName || '(anonymous)'}${file ? `  ${file}:${lineNumber + 1}` : ''}`;
-  };
-  const self = new Map<string, number>();
-  const total = new Map<string, number>();
-  const components = new Map<string, number>();
-  let busy = 0;
-  let idle = 0;
-  for (const sample of profile.samples) {
-    const node = byId.get(sample);
-    if (!node) continue;
-    if (node.callFrame.functionName === '(idle)') {
-      idle++;
-      continue;
-    }
-    busy++;
-    const own = name(node);
-    self.set(own, (self.get(own) ?? 0) + 1);
-    const component = componentOf(node);
-    components.set(component, (components.get(component) ?? 0) + 1);
-    const seen = new Set<string>();
-    for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
-      const frame = byId.get(id)!;
-      if (frame.callFrame.functionName === '(root)') continue;
-      const key = name(frame);
-      if (!seen.has(key)) total.set(key, (total.get(key) ?? 0) + 1);
-      seen.add(key);
-    }
-  }
-  const list = (counts: Map<string, number>, count: number) =>
-    [...counts.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, count)
-      .map(([key, samples]) => ({ key, percent: (100 * samples) / Math.max(1, busy) }));
-  return {
-    busySamples: busy,
-    idleSamples: idle,
-    selfTop: list(self, top).map(({ key, percent }) => ({ fn: key, percent })),
-    totalTop: list(total, 2 * top).map(({ key, percent }) => ({ fn: key, percent })),
-    byComponent: list(components, 16).map(({ key, percent }) => ({ component: key, percent })),
-  };
-}
-
-async function profilePersisted(
-  node: Node,
-  ms: number,
-): Promise<{ summary: ProfileSummary; file: string; count: number }> {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 250 });
-    await session.post('Profiler.start');
-    const count = await runFor(() => persistedInstance(node), 1, ms, null);
-    const { profile } = await session.post('Profiler.stop');
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const file = path.join(RESULTS_DIR, 'engine-persisted.cpuprofile');
-    await writeFile(file, JSON.stringify(profile));
-    return { summary: summarizeProfile(profile as unknown as CpuProfile), file, count };
-  } finally {
-    session.disconnect();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The report
 
 interface Row {
@@ -740,31 +179,16 @@ interface Row {
   met?: boolean;
 }
 
-function formatTable(rows: Row[]): string {
-  const columns: Array<[title: string, cell: (row: Row) => string, numeric: boolean]> = [
-    ['#', (row) => row.section, false],
-    ['figure', (row) => row.figure, false],
-    ['value', (row) => row.value, true],
-    ['detail', (row) => row.detail ?? '', false],
-    ['target', (row) => row.target ?? '', false],
-    ['met?', (row) => (row.met === undefined ? '' : row.met ? 'yes' : 'NO'), false],
-  ];
-  const cells = rows.map((row) => columns.map(([, cell]) => cell(row)));
-  const width = (text: string): number => [...text].length;
-  const widths = columns.map(([title], i) => Math.max(width(title), ...cells.map((line) => width(line[i]))));
-  const pad = (text: string, n: number, right: boolean): string =>
-    right ? ' '.repeat(n - width(text)) + text : text + ' '.repeat(n - width(text));
-  const line = (values: string[]): string =>
-    `| ${values.map((value, i) => pad(value, widths[i], columns[i][2])).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(columns.map(([title]) => title)), rule, ...cells.map(line)].join('\n');
-}
+const COLUMNS: Array<Column<Row>> = [
+  ['#', (row) => row.section, false],
+  ['figure', (row) => row.figure, false],
+  ['value', (row) => row.value, true],
+  ['detail', (row) => row.detail ?? '', false],
+  ['target', (row) => row.target ?? '', false],
+  ['met?', (row) => metCell(row.met), false],
+];
 
-const fixed = (value: number | undefined, digits: number): string =>
-  value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
-
-const signed = (value: number, digits: number): string =>
-  Number.isNaN(value) ? '—' : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+const formatTable = (rows: Row[]): string => renderTable(COLUMNS, rows);
 
 function cpuDetail(result: Throughput): string {
   const per = (us: number | undefined): string =>
@@ -774,87 +198,19 @@ function cpuDetail(result: Throughput): string {
     `${per(result.cpu.clientMainUs)} (all threads ${per(result.cpu.clientAllUs)}), server ${per(result.cpu.serverUs)}`
   );
 }
-
-function machine(): Record<string, unknown> {
-  const cpus = os.cpus();
-  const version = (pkg: string): string | undefined => {
-    try {
-      return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
-    } catch {
-      return undefined;
-    }
-  };
-  let commit: string | undefined;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .toString()
-      .trim();
-  } catch {
-    commit = undefined;
-  }
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model,
-    totalMemMB: Math.round(os.totalmem() / 2 ** 20),
-    platform: os.platform(),
-    release: os.release(),
-    node: process.version,
-    mongoose: mongoose.version,
-    bpmnEngine: version('bpmn-engine'),
-    bpmnElements: version('bpmn-elements'),
-    loadavgAtStart: os.loadavg(),
-    commit,
-  };
-}
-
-/** The server's plan for claimDue's filter (the embedded server answers `explain` for find). */
-async function explainClaim(connection: Connection, now: Date) {
-  const db = connection.db!;
-  const jobs = await db.collection('jobs').estimatedDocumentCount();
-  try {
-    // The same filter as JobStore.claimDue.
-    const filter = { runAt: { $lte: now }, status: { $in: ['pending', 'running'] } };
-    const explained = await db.command({ explain: { find: 'jobs', filter, sort: { runAt: 1 }, limit: 1 } });
-    const stage = (explained.queryPlanner as { winningPlan?: { stage?: string } } | undefined)?.winningPlan
-      ?.stage;
-    const examined = (explained.executionStats as { totalDocsExamined?: number } | undefined)
-      ?.totalDocsExamined;
-    return { jobs, stage, examined };
-  } catch {
-    return { jobs, stage: undefined, examined: undefined };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Main
-
-const children = new Set<ChildProcess>();
-
-function killChildren(): void {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 async function main(): Promise<void> {
   const settings = readSettings(process.argv.slice(2));
   const watchdogMs = 15 * 60_000;
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`engine-bench: still running after ${watchdogMs / 60_000} min, giving up\n`);
-    killChildren();
-    process.exit(1);
-  }, watchdogMs);
-  watchdog.unref();
-  process.once('exit', killChildren);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      killChildren();
-      process.exit(130);
-    });
+  guardChildren(watchdogMs, `engine-bench: still running after ${watchdogMs / 60_000} min, giving up`);
 
-  const info = machine();
+  const info = machineInfo({
+    mongoose: mongoose.version,
+    bpmnEngine: packageVersion('bpmn-engine'),
+    bpmnElements: packageVersion('bpmn-elements'),
+  });
   const startedAt = new Date();
   const started = performance.now();
   const rows: Row[] = [];
@@ -869,7 +225,7 @@ async function main(): Promise<void> {
   };
 
   const server = await startEmbeddedMongoProcess();
-  children.add(server.child);
+  trackChild(server.child);
   serverPid = server.child.pid;
   log(`embedded server pid ${serverPid} at ${server.uri} (in memory)`);
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
@@ -1028,7 +384,7 @@ async function main(): Promise<void> {
     try {
       const serverRssBefore = processRssMb(serverPid);
       const before = settledMemory();
-      const mark = cpuMark();
+      const mark = cpuMark(serverPid);
       let next = 0;
       let done = 0;
       const latencies: number[] = [];
@@ -1208,7 +564,7 @@ async function main(): Promise<void> {
       clock.advance(HOUR + 1000);
       log(`  clock advanced past 1 h: ${settings.waiting - 1} timers overdue; runDue(${settings.timers})`);
       restarted.runtime.timerFiredAt = [];
-      const mark = cpuMark();
+      const mark = cpuMark(serverPid);
       const due = performance.now();
       const fired = await restarted.runner.runDue(settings.timers);
       const cpu = cpuSince(mark);
@@ -1270,7 +626,6 @@ async function main(): Promise<void> {
     for (const node of nodes) await node.connection.close().catch(() => undefined);
     await stopDiagramValidator();
     await stopProcess(server.child);
-    children.delete(server.child);
   }
 
   const elapsed = (performance.now() - started) / 1000;
@@ -1308,13 +663,8 @@ async function main(): Promise<void> {
     );
   for (const note of notes) process.stdout.write(`\n${note}\n`);
   const missed = rows.filter((row) => row.met === false);
-  process.stdout.write(
-    missed.length === 0
-      ? '\nall targets met\n'
-      : `\ntargets missed: ${missed.map((row) => row.figure).join(', ')}\n`,
-  );
+  printTargets(missed.map((row) => row.figure));
 
-  await mkdir(path.dirname(settings.out), { recursive: true });
   const json = {
     bench: 'engine',
     startedAt: startedAt.toISOString(),
@@ -1326,15 +676,7 @@ async function main(): Promise<void> {
     allTargetsMet: missed.length === 0,
     notes,
   };
-  await writeFile(settings.out, `${JSON.stringify(json, null, 2)}\n`);
-  process.stdout.write(`results written to ${path.relative(process.cwd(), settings.out)}\n`);
+  await writeResults(settings.out, json);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    killChildren();
-    process.stderr.write(`engine-bench failed: ${error.stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('engine-bench', main);

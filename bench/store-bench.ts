@@ -9,18 +9,31 @@
  *
  * It reports; it never fails because a target is missed.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
+import { guardChildren, runMain } from './support/child-guard.js';
+import { exitWithUsageIf, integerFlag as integer } from './support/cli-flags.js';
+import {
+  busySamples,
+  countSamples,
+  relativeUrl,
+  topEntries,
+  type CpuProfile,
+} from './support/cpu-profile.js';
+import { startServer, stopServer, type ServerProcess } from './support/embedded-server.js';
+import { fixed } from './support/format.js';
+import { machineInfo } from './support/machine-info.js';
+import { ROOT, RESULTS_DIR } from './support/paths.js';
+import { percentile } from './support/percentile.js';
+import { machineBusyUs, otherCpuPercent, processCpuUs } from './support/proc-stats.js';
+import { printTargets, writeResults } from './support/results-file.js';
+import { runFor } from './support/run-for.js';
+import { formatTable as renderTable, metCell, type Column } from './support/table.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 /** Documents per `group` value: what `find` of 100 documents returns. */
 const GROUP_SIZE = 100;
 const OPERATION_IDS = [
@@ -80,16 +93,7 @@ function readSettings(argv: string[]): Settings {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  const integer = (name: string, value: string, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new Error(`--${name} must be an integer ≥ ${min}, not ${value}`);
-    return n;
-  };
+  exitWithUsageIf(values.help, USAGE);
   const modes: Mode[] =
     values.mode === 'both'
       ? ['memory', 'data']
@@ -112,106 +116,6 @@ function readSettings(argv: string[]): Settings {
     profile: values.profile,
     out: path.resolve(values.out),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server child process
-
-interface ServerProcess {
-  child: ChildProcess;
-  uri: string;
-  output: () => string;
-}
-
-/** Children still running, killed if the bench has to give up. */
-const running = new Set<ChildProcess>();
-
-function startServer(dataDir: string | undefined, profileDir: string | undefined): Promise<ServerProcess> {
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const serverArgs = ['--port', '0', ...(dataDir ? ['--data', dataDir] : [])];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'src/embedded-mongo/main.ts', ...serverArgs],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`embedded-mongo did not start within 30 s:\n${output}`));
-    }, 30_000);
-    const onExit = (code: number | null, signal: string | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`embedded-mongo exited (${code ?? signal}) before listening:\n${output}`));
-    };
-    const onData = (): void => {
-      const match = /listening on (mongodb:\/\/[^/\s]+:\d+\/)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.off('exit', onExit);
-      resolve({ child, uri: match[1], output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
-/** SIGTERM (the server closes its journal and exits), SIGKILL if it has not gone in 10 s. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------------
-// CPU accounting (Linux /proc; the figures are simply absent elsewhere)
-
-const CLOCK_TICKS_PER_SECOND = (() => {
-  try {
-    const ticks = execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    return Number(ticks.toString()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU of a process, all its threads, in µs (10 ms resolution). */
-function processCpuUs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // after "pid (comm) ": state is field 3, utime and stime are fields 14 and 15
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time the whole machine spent not idle (steal included), in µs. */
-function machineBusyUs(): number | undefined {
-  try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return ((user + nice + system + irq + softirq + (steal || 0)) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,12 +149,7 @@ class Tally {
   result(): Measurement {
     const seconds = this.ms / 1000;
     const sorted = this.latencies.sort((a, b) => a - b);
-    const at = (p: number): number =>
-      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-    const other =
-      this.machineBusyUs !== undefined && this.serverCpuUs !== undefined
-        ? Math.max(0, this.machineBusyUs - this.serverCpuUs - this.clientCpuUs)
-        : undefined;
+    const at = (p: number): number => percentile(sorted, p);
     return {
       ops: this.ops,
       seconds,
@@ -259,31 +158,9 @@ class Tally {
       p99Ms: at(99),
       serverCpuUsPerOp: this.serverCpuUs === undefined ? undefined : this.serverCpuUs / this.ops,
       clientCpuUsPerOp: this.clientCpuUs / this.ops,
-      otherCpuPercent: other === undefined ? undefined : (100 * other) / (this.ms * 1000),
+      otherCpuPercent: otherCpuPercent(this.machineBusyUs, this.serverCpuUs, this.clientCpuUs, this.ms),
     };
   }
-}
-
-/** `clients` loops, each awaiting `op` back to back until `ms` have passed; returns the op count. */
-async function runFor(
-  op: (client: number) => Promise<unknown>,
-  clients: number,
-  ms: number,
-  latencies: number[] | null,
-): Promise<number> {
-  const deadline = performance.now() + ms;
-  let ops = 0;
-  const loop = async (client: number): Promise<void> => {
-    for (;;) {
-      const started = performance.now();
-      if (started >= deadline) return;
-      await op(client);
-      latencies?.push(performance.now() - started);
-      ops++;
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, (_, client) => loop(client)));
-  return ops;
 }
 
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
@@ -502,102 +379,35 @@ function judge(rows: Row[], mode: Mode): void {
   }
 }
 
-function formatTable(rows: Row[]): string {
-  const columns: Array<[title: string, cell: (row: Row) => string, numeric: boolean]> = [
-    ['operation', (row) => row.operation, false],
-    ['mode', (row) => (row.mode === 'data' ? '--data' : 'memory'), false],
-    ['clients', (row) => String(row.clients), true],
-    ['ops/s', (row) => fixed(row.opsPerSec, 0), true],
-    ['ratio to ping', (row) => fixed(row.ratio ?? row.ratioToPing, 2), true],
-    ['p50 ms', (row) => fixed(row.p50Ms, 3), true],
-    ['p99 ms', (row) => fixed(row.p99Ms, 3), true],
-    ['server µs/op', (row) => fixed(row.serverCpuUsPerOp, 0), true],
-    ['client µs/op', (row) => fixed(row.clientCpuUsPerOp, 0), true],
-    ['target', (row) => row.target ?? '—', false],
-    ['met?', (row) => (row.met === undefined ? '' : row.met ? 'yes' : 'NO'), false],
-  ];
-  const cells = rows.map((row) => columns.map(([, cell]) => cell(row)));
-  const widths = columns.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
-  const line = (values: string[]): string =>
-    `| ${values.map((value, i) => (columns[i][2] ? value.padStart(widths[i]) : value.padEnd(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
-  return [line(columns.map(([title]) => title)), rule, ...cells.map(line)].join('\n');
-}
+const COLUMNS: Array<Column<Row>> = [
+  ['operation', (row) => row.operation, false],
+  ['mode', (row) => (row.mode === 'data' ? '--data' : 'memory'), false],
+  ['clients', (row) => String(row.clients), true],
+  ['ops/s', (row) => fixed(row.opsPerSec, 0), true],
+  ['ratio to ping', (row) => fixed(row.ratio ?? row.ratioToPing, 2), true],
+  ['p50 ms', (row) => fixed(row.p50Ms, 3), true],
+  ['p99 ms', (row) => fixed(row.p99Ms, 3), true],
+  ['server µs/op', (row) => fixed(row.serverCpuUsPerOp, 0), true],
+  ['client µs/op', (row) => fixed(row.clientCpuUsPerOp, 0), true],
+  ['target', (row) => row.target ?? '—', false],
+  ['met?', (row) => metCell(row.met), false],
+];
 
-function fixed(value: number | undefined, digits: number): string {
-  return value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
-}
+const formatTable = (rows: Row[]): string => renderTable(COLUMNS, rows);
 
 // ---------------------------------------------------------------------------------------------
 // CPU profile summary (--profile)
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  /** µs of the monotonic clock (the same as process.hrtime's, on the same machine). */
-  startTime: number;
-  timeDeltas: number[];
-}
-
-function busySamples(profile: CpuProfile): number {
-  const idle = new Set(
-    profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id),
-  );
-  return profile.samples.filter((id) => !idle.has(id)).length;
-}
-
 /** Top functions by self and by total (inclusive) samples, idle time left out. */
 function summarizeProfile(profile: CpuProfile, windows: Array<[number, number]> | null, top = 12): string {
-  const parent = new Map<number, number>();
-  const byId = new Map<number, ProfileNode>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parent.set(child, node.id);
-  }
-  const name = (node: ProfileNode): string => {
-    const { functionName, url } = node.callFrame;
-    const file = url.startsWith('file:')
-      ? path.relative(ROOT, fileURLToPath(url))
-      : path.isAbsolute(url)
-        ? path.relative(ROOT, url)
-        : url;
-    return `${functionName || '(anonymous)'}${file ? `  ${file}` : ''}`;
+  const name = (node: CpuProfile['nodes'][number]): string => {
+    const file = relativeUrl(node.callFrame.url);
+    return `${node.callFrame.functionName || '(anonymous)'}${file ? `  ${file}` : ''}`;
   };
-  const self = new Map<string, number>();
-  const total = new Map<string, number>();
-  let busy = 0;
-  let at = profile.startTime;
-  let considered = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i] ?? 0;
-    if (windows && !windows.some(([start, end]) => at >= start && at < end)) continue;
-    considered++;
-    const sample = profile.samples[i];
-    const node = byId.get(sample);
-    if (!node || node.callFrame.functionName === '(idle)') continue;
-    busy++;
-    const own = name(node);
-    self.set(own, (self.get(own) ?? 0) + 1);
-    const seen = new Set<string>();
-    for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
-      const frame = byId.get(id)!;
-      if (frame.callFrame.functionName === '(root)') continue;
-      const key = name(frame);
-      if (!seen.has(key)) total.set(key, (total.get(key) ?? 0) + 1);
-      seen.add(key);
-    }
-  }
+  const { busy, considered, self, total } = countSamples(profile, name, { windows });
   const list = (counts: Map<string, number>, count: number): string =>
-    [...counts.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, count)
-      .map(([key, samples]) => `  ${((100 * samples) / busy).toFixed(1).padStart(5)}%  ${key}`)
+    topEntries(counts, count, busy)
+      .map(({ key, percent }) => `  ${percent.toFixed(1).padStart(5)}%  ${key}`)
       .join('\n');
   return [
     `  busy samples: ${busy} of ${considered}; percentages are of busy samples`,
@@ -701,51 +511,15 @@ async function runMode(mode: Mode, settings: Settings, rows: Row[], notes: strin
   }
 }
 
-function machine(): Record<string, unknown> {
-  const cpus = os.cpus();
-  let commit: string | undefined;
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    commit = head.toString().trim();
-  } catch {
-    commit = undefined;
-  }
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model,
-    totalMemMB: Math.round(os.totalmem() / 2 ** 20),
-    platform: os.platform(),
-    release: os.release(),
-    arch: os.arch(),
-    node: process.version,
-    mongoose: mongoose.version,
-    loadavgAtStart: os.loadavg(),
-    commit,
-  };
-}
-
 async function main(): Promise<void> {
   const settings = readSettings(process.argv.slice(2));
   const operations = settings.only ? settings.only.size + 1 : OPERATION_IDS.length;
   const expectedMs =
     settings.modes.length * (operations * (settings.warmupMs + settings.durationMs) + 10_000);
   const limitMs = expectedMs + 60_000;
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`store-bench: still running after ${limitMs / 1000} s, giving up\n`);
-    for (const child of running) child.kill('SIGKILL');
-    process.exit(1);
-  }, limitMs);
-  watchdog.unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      for (const child of running) child.kill('SIGKILL');
-      process.exit(130);
-    });
+  guardChildren(limitMs, `store-bench: still running after ${limitMs / 1000} s, giving up`);
 
-  const info = machine();
+  const info = machineInfo({ mongoose: mongoose.version }, { arch: true });
   const startedAt = new Date();
   const started = performance.now();
   const rows: Row[] = [];
@@ -761,13 +535,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(rows)}\n`);
   for (const note of notes) process.stdout.write(`\n${note}\n`);
   const missed = rows.filter((row) => row.met === false);
-  process.stdout.write(
-    missed.length === 0
-      ? '\nall targets met\n'
-      : `\ntargets missed: ${missed.map((row) => `${row.operation} (${row.mode})`).join(', ')}\n`,
-  );
+  printTargets(missed.map((row) => `${row.operation} (${row.mode})`));
 
-  await mkdir(path.dirname(settings.out), { recursive: true });
   const json = {
     bench: 'store',
     startedAt: startedAt.toISOString(),
@@ -778,15 +547,7 @@ async function main(): Promise<void> {
     allTargetsMet: missed.length === 0,
     notes,
   };
-  await writeFile(settings.out, `${JSON.stringify(json, null, 2)}\n`);
-  process.stdout.write(`results written to ${path.relative(process.cwd(), settings.out)}\n`);
+  await writeResults(settings.out, json);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    for (const child of running) child.kill('SIGKILL');
-    process.stderr.write(`store-bench failed: ${error.stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('store-bench', main);
