@@ -96,6 +96,8 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
     .filter(([executionId]) => !current.has(executionId))
     .map(([executionId, wait]) => ({ executionId, ...wait }));
   const drafts = [...applied.drafts, ...outcome.drafts];
+  const changed = variableChanges(record.variables, outcome.variables);
+  if (changed) drafts.push({ at: now, type: 'variables.changed', data: changed });
   const outbox: OutboxEntry[] = [];
   for (const wait of opened) {
     if (wait.kind === 'task') {
@@ -192,4 +194,16 @@ export function finishOutbox(
     seq: chained.seq,
     hash: chained.hash,
   };
+}
+
+/** What changed in the process variables, as `set` (new values) and `unset` (removed names). */
+export function variableChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { set: Record<string, unknown>; unset: string[] } | null {
+  const set: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(after))
+    if (JSON.stringify(value) !== JSON.stringify(before[name])) set[name] = value;
+  const unset = Object.keys(before).filter((name) => !(name in after));
+  return Object.keys(set).length || unset.length ? { set, unset } : null;
 }
