@@ -92,6 +92,14 @@ export class InstanceStore {
     return this.model.findById(id).lean<InstanceRecord>().exec();
   }
 
+  /** An instance's status and variables without its engine state (what a service needs). */
+  variablesOf(id: string): Promise<Pick<InstanceRecord, '_id' | 'status' | 'variables'> | null> {
+    return this.model
+      .findById(id, { status: 1, variables: 1 })
+      .lean<Pick<InstanceRecord, '_id' | 'status' | 'variables'>>()
+      .exec();
+  }
+
   /** Inserts a new instance; false when one with this id exists already (idempotent start). */
   async create(record: InstanceRecord): Promise<boolean> {
     try {

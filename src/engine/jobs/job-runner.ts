@@ -142,7 +142,7 @@ export class JobRunner {
     if (!result) {
       const implementation = services[job.topic ?? ''];
       if (!implementation) throw new Error(`service "${job.topic}" is not registered on this node`);
-      const instance = await instances.load(job.instanceId);
+      const instance = await instances.variablesOf(job.instanceId);
       if (!instance || instance.status !== 'running')
         throw new PreplanError('conflict', `instance ${job.instanceId} is not running`);
       try {

@@ -73,10 +73,10 @@ export class Runtime {
       createdAt: now,
       updatedAt: now,
     });
-    const record = await this.deps.instances.load(id);
-    if (!record) throw new PreplanError('not-found', `instance ${id} vanished`);
-    if (created || record.engineState === null) return this.begin(id, options.actor, options.fireStartTimer);
-    return record;
+    if (created) return this.begin(id, options.actor, options.fireStartTimer);
+    // The id was taken: an idempotent repeat, which begins the instance only if a crash stopped it before.
+    const record = await this.load(id);
+    return record.engineState === null ? this.begin(id, options.actor, options.fireStartTimer) : record;
   }
 
   /** Runs a created instance's first step; a no-op once it has run. */
