@@ -154,6 +154,7 @@ export class JobRunner {
             idempotencyKey: job._id,
             attempt: job.attempts,
             variables: instance.variables,
+            input: (job.payload as { input?: Record<string, unknown> } | undefined)?.input ?? {},
           })) ?? {};
       } catch (error) {
         if (error instanceof ServiceBpmnError) {

@@ -126,6 +126,8 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
           variables: outcome.variables,
         }),
       });
+    } else if (wait.kind === 'service') {
+      outbox.push({ kind: 'job-schedule', job: jobFor(record, wait, now, { input: wait.input ?? {} }) });
     } else outbox.push({ kind: 'job-schedule', job: jobFor(record, wait, now) });
   }
   outbox.push(...closeWaits(record, closed, applied.closing ?? new Map(), drafts, now));

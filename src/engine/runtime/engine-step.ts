@@ -5,6 +5,7 @@ import type { HistoryDraft } from './history-chain.js';
 import { HostTimers } from './host-timers.js';
 import { timerDueAt } from './timer-due.js';
 import { noScripts, safeEngineExpressions } from './engine-expressions.js';
+import { CLOCK_SETTING, lendClock } from './virtual-time.js';
 
 export type WaitKind = 'task' | 'timer' | 'service' | 'call';
 
@@ -22,6 +23,8 @@ export interface OpenWait {
   dueAt?: Date;
   timerType?: string;
   topic?: string;
+  /** Service task: its resolved `camunda:inputParameter`s. */
+  input?: Record<string, unknown>;
   calledElement?: string;
 }
 
@@ -56,6 +59,7 @@ export interface StepOutcome {
 interface ParkedService {
   activityId: string;
   topic: string;
+  input: Record<string, unknown>;
   callback: (error: unknown, output?: unknown) => void;
 }
 
@@ -106,6 +110,45 @@ function splitList(value: unknown): string[] {
     : [];
 }
 
+interface InputParameter {
+  name?: string;
+  value?: string;
+  definition?: {
+    $type?: string;
+    items?: Array<{ value?: string }>;
+    entries?: Array<{ key?: string; value?: string }>;
+  };
+}
+
+/**
+ * A task's `camunda:inputOutput` input parameters (plain text, `${…}`, lists and maps), as
+ * Camunda Modeler writes them, resolved with the safe evaluator when the task is reached.
+ */
+export function resolveInputParameters(
+  behaviour: Record<string, unknown>,
+  resolve: (expression: string) => unknown,
+): Record<string, unknown> {
+  const values = (behaviour.extensionElements as { values?: Array<Record<string, unknown>> } | undefined)
+    ?.values;
+  const inputOutput = values?.find((value) => value.$type === 'camunda:InputOutput');
+  const parameters = (inputOutput?.inputParameters ?? []) as InputParameter[];
+  const text = (value: string | undefined): unknown =>
+    value === undefined ? undefined : value.includes('${') ? plain(resolve(value)) : value;
+  const input: Record<string, unknown> = {};
+  for (const parameter of parameters) {
+    if (!parameter.name) continue;
+    const definition = parameter.definition;
+    if (definition?.$type === 'camunda:List')
+      input[parameter.name] = (definition.items ?? []).map((item) => text(item.value));
+    else if (definition?.$type === 'camunda:Map')
+      input[parameter.name] = Object.fromEntries(
+        (definition.entries ?? []).map((entry) => [entry.key ?? '', text(entry.value)]),
+      );
+    else input[parameter.name] = text(parameter.value);
+  }
+  return input;
+}
+
 function plain(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
@@ -127,7 +170,12 @@ export class EngineStep {
 
   static async open(input: StepInput): Promise<EngineStep> {
     const step = new EngineStep(input);
-    await step.start();
+    try {
+      await step.start();
+    } catch (error) {
+      step.releaseClock();
+      throw error;
+    }
     return step;
   }
 
@@ -164,7 +212,10 @@ export class EngineStep {
     type: string;
     id: string;
     behaviour: Record<string, unknown> & { Service?: unknown };
-    environment: { assignVariables(vars: Record<string, unknown>): void };
+    environment: {
+      assignVariables(vars: Record<string, unknown>): void;
+      resolveExpression(expression: string, message?: unknown): unknown;
+    };
   }): { activate(): void; deactivate(): void } | undefined => {
     if (
       activity.type !== 'bpmn:ServiceTask' &&
@@ -182,7 +233,10 @@ export class EngineStep {
         const executionId = String(executeMessage.content.executionId);
         const delivery = deliveries?.get(executionId);
         if (!delivery) {
-          parked.set(executionId, { activityId: activity.id, topic, callback });
+          const input = resolveInputParameters(behaviour, (expression) =>
+            activity.environment.resolveExpression(expression, executeMessage),
+          );
+          parked.set(executionId, { activityId: activity.id, topic, input, callback });
           return;
         }
         parked.delete(executionId);
@@ -199,8 +253,11 @@ export class EngineStep {
     return { activate() {}, deactivate() {} };
   };
 
+  private releaseClock: () => void = () => undefined;
+
   private async start(): Promise<void> {
     const { instanceId, definition, engineState, startVariables } = this.input;
+    this.releaseClock = lendClock(instanceId, this.input.clock);
     this.engine = new Engine({
       name: instanceId,
       sourceContext: definition.sourceContext as never,
@@ -208,6 +265,7 @@ export class EngineStep {
       expressions: safeEngineExpressions as never,
       scripts: noScripts as never,
       extensions: { preplan: this.extension as never },
+      settings: { [CLOCK_SETTING]: instanceId },
     });
     this.engine.broker.subscribeTmp('event', '#', this.onEvent as never, { noAck: true });
     this.engine.on('end', () => (this.ended = true));
@@ -241,7 +299,7 @@ export class EngineStep {
     const visit = (apis: ActivityApi[]): void => {
       for (const api of apis) {
         if (api.type === 'bpmn:SubProcess' && api.getPostponed)
-          visit(api.getPostponed().filter((a) => a !== api));
+          visit(api.getPostponed().filter((a) => a.executionId !== api.executionId));
         else out.push(api);
       }
     };
@@ -351,7 +409,13 @@ export class EngineStep {
         timerType: timer.timerType,
       });
     for (const [executionId, service] of this.parked)
-      waits.push({ kind: 'service', activityId: service.activityId, executionId, topic: service.topic });
+      waits.push({
+        kind: 'service',
+        activityId: service.activityId,
+        executionId,
+        topic: service.topic,
+        input: service.input,
+      });
     return waits;
   }
 
@@ -394,6 +458,7 @@ export class EngineStep {
       drafts: this.drafts,
     };
     if (this.engine.state === 'running') await this.engine.stop();
+    this.releaseClock();
     return outcome;
   }
 }
