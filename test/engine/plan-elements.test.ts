@@ -27,7 +27,12 @@ describe('the BPMN elements the plan uses', () => {
   test('a service task gets its input parameters resolved when it is reached (text, expression, list)', async () => {
     await started(2);
     await h.drain();
-    expect(h.calls[0].input).toEqual({ template: 'fast-report', to: 'leader,deputy', grade: 2, hours: ['8', 3] });
+    expect(h.calls[0].input).toEqual({
+      template: 'fast-report',
+      to: 'leader,deputy',
+      grade: 2,
+      hours: ['8', 3],
+    });
   });
 
   test('a parallel fork runs both branches; an intermediate timer waits its hour on the clock', async () => {

@@ -1,6 +1,8 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
-import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
+import { readFileSync } from 'node:fs';
+import { createHarness, RESOURCES, testCatalog, type Harness } from '../support/runtime-harness.js';
+
+import { stopDiagramValidator, validateDiagram } from '../../src/engine/definitions/validate-diagram.js';
 import { nextStart, syncStartSchedules } from '../../src/engine/jobs/start-schedules.js';
 
 const db = useTestDatabase('start_schedules');
@@ -66,4 +68,39 @@ test('after downtime the next occurrence is taken, missed ones are not replayed'
       true,
     ),
   ).toBeNull();
+});
+
+describe('cron start schedules read from the plan parameters', () => {
+  const globals = { plan: { sweeps: { workdays: '0 0 9,16 * * MON-FRI' } } };
+
+  test('workday and weekend schedules start one sweep per occurrence in Asia/Shanghai, each with one task', async () => {
+    const w = await createHarness(db.connection, {}, { globals });
+    await w.deploy('workday-sweep.bpmn');
+    w.clock.set('2026-11-27T08:30:00Z'); // Friday 16:30 in Shanghai
+    await syncStartSchedules(w.stores.definitions, w.stores.jobs, ['workday-sweep'], w.clock, { globals });
+    const due = async () =>
+      (await w.stores.jobs.find({ instanceId: 'schedule:workday-sweep' }))
+        .map((j) => j.dueAt.toISOString())
+        .sort();
+    await w.stores.jobs.finish('start:daily-sweep:every9', 'cancelled', w.clock.now());
+    expect(await due()).toEqual(['2026-11-28T02:00:00.000Z', '2026-11-30T01:00:00.000Z']);
+    w.clock.set('2026-11-30T07:59:00Z'); // Monday 15:59: Saturday and Monday 9:00 are due
+    await w.drain();
+    const started = (await w.stores.instances.list({ definitionKey: 'workday-sweep' })).map((i) => i._id);
+    expect(started.sort()).toEqual([
+      'workday-sweep@2026-11-28T02:00:00.000Z',
+      'workday-sweep@2026-11-30T01:00:00.000Z',
+    ]);
+    for (const id of started) expect((await w.openTasks(id)).map((t) => t.activityId)).toEqual(['sweep']);
+    expect(await w.stores.jobs.find({ kind: 'timer', status: 'pending' })).toEqual([]);
+    expect(await due()).toEqual(['2026-11-30T08:00:00.000Z', '2026-12-05T02:00:00.000Z'].sort());
+  });
+
+  test('an invalid cron cycle is refused at deploy', async () => {
+    const xml = readFileSync(`${RESOURCES}/workday-sweep.bpmn`, 'utf8').replace('SAT,SUN', 'SAT,SUNDAY');
+    const { problems } = await validateDiagram(xml, testCatalog);
+    expect(problems).toContainEqual(
+      expect.objectContaining({ elementId: 'weekends', rule: 'preplan/timer-definitions' }),
+    );
+  });
 });

@@ -37,11 +37,12 @@ export interface Harness {
 export async function createHarness(
   connection: Connection,
   overrides: ServiceRegistry = {},
+  options: { globals?: Record<string, unknown> } = {},
 ): Promise<Harness> {
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
   const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
-  const runtime = new Runtime({ ...stores, definitions, clock });
+  const runtime = new Runtime({ ...stores, definitions, clock, globals: options.globals });
   const calls: ServiceCall[] = [];
   const record = async (call: ServiceCall) => {
     calls.push(call);

@@ -2,6 +2,8 @@ import type { Clock } from '../clock.js';
 import type { DefinitionStore } from '../../store/definition-store.js';
 import type { JobRecord, JobStore } from '../../store/job-store.js';
 import { addIsoDuration } from '../runtime/timer-due.js';
+import { isCronCycle, nextCronOccurrence } from '../cron-schedule.js';
+import { hasExpression, resolveTemplate } from '../expressions/expression-template.js';
 
 export interface StartTimerPayload {
   definitionKey: string;
@@ -10,6 +12,14 @@ export interface StartTimerPayload {
   value: string;
   /** Starts left for a cycle with a count (`R3/…`); absent means unbounded. */
   remaining?: number;
+  /** Cron cycles are read in this zone. */
+  timeZone?: string;
+}
+
+export interface ScheduleOptions {
+  /** What `${…}` in a start timer may read (the plan's parameters: `${plan.sweeps.workdays}`). */
+  globals?: Record<string, unknown>;
+  timeZone?: string;
 }
 
 interface Cycle {
@@ -40,6 +50,7 @@ export function nextStart(payload: StartTimerPayload, after: Date, firstTime: bo
     return firstTime && at > after ? at : null;
   }
   if (payload.timerType === 'timeDuration') return firstTime ? addIsoDuration(after, payload.value) : null;
+  if (isCronCycle(payload.value)) return nextCronOccurrence(payload.value, after, payload.timeZone);
   const cycle = parseCycle(payload.value);
   if (!cycle) return null;
   if (!cycle.anchor) return addIsoDuration(after, cycle.period);
@@ -62,11 +73,16 @@ export async function syncStartSchedules(
   jobs: JobStore,
   keys: string[],
   clock: Clock,
+  options: ScheduleOptions = {},
 ): Promise<void> {
   const now = clock.now();
+  const resolve = (value: string): string =>
+    hasExpression(value)
+      ? String(resolveTemplate(value, { roots: {}, variables: options.globals ?? {} }) ?? '')
+      : value;
   for (const key of keys) {
     const latest = await definitions.latest(key);
-    const timers = latest?.startTimers ?? [];
+    const timers = (latest?.startTimers ?? []).map((timer) => ({ ...timer, value: resolve(timer.value) }));
     const existing = (await jobs.find({ kind: 'process-start' })).filter(
       (job) => (job.payload as unknown as StartTimerPayload | undefined)?.definitionKey === key,
     );
@@ -79,7 +95,7 @@ export async function syncStartSchedules(
     for (const timer of timers) {
       const id = startJobId(key, timer.activityId);
       const current = existing.find((job) => job._id === id);
-      const payload: StartTimerPayload = { definitionKey: key, ...timer };
+      const payload: StartTimerPayload = { definitionKey: key, ...timer, timeZone: options.timeZone };
       const cycle = timer.timerType === 'timeCycle' ? parseCycle(timer.value) : null;
       if (cycle?.count !== null && cycle?.count !== undefined) payload.remaining = cycle.count;
       const unchanged =

@@ -5,7 +5,7 @@ import type { HistoryDraft } from './history-chain.js';
 import { HostTimers } from './host-timers.js';
 import { timerDueAt } from './timer-due.js';
 import { noScripts, safeEngineExpressions } from './engine-expressions.js';
-import { CLOCK_SETTING, lendClock } from './virtual-time.js';
+import { CLOCK_SETTING, TIME_ZONE_SETTING, lendClock } from './virtual-time.js';
 
 export type WaitKind = 'task' | 'timer' | 'service' | 'call';
 
@@ -44,6 +44,7 @@ export interface StepInput {
   /** Service results to hand back, by the task's execution id. */
   deliveries?: Map<string, Delivery>;
   clock: Clock;
+  timeZone?: string;
 }
 
 export interface StepOutcome {
@@ -265,7 +266,10 @@ export class EngineStep {
       expressions: safeEngineExpressions as never,
       scripts: noScripts as never,
       extensions: { preplan: this.extension as never },
-      settings: { [CLOCK_SETTING]: instanceId },
+      settings: {
+        [CLOCK_SETTING]: instanceId,
+        ...(this.input.timeZone ? { [TIME_ZONE_SETTING]: this.input.timeZone } : {}),
+      },
     });
     this.engine.broker.subscribeTmp('event', '#', this.onEvent as never, { noAck: true });
     this.engine.on('end', () => (this.ended = true));
@@ -324,10 +328,16 @@ export class EngineStep {
     return this.timers.fire(executionId);
   }
 
-  /** Fires every armed timer of one element (a timer start event whose schedule is due). */
+  /**
+   * A timer start event's schedule is due: fires its timer and discards the process's other
+   * start events, which would otherwise wait on and start a second token in this instance.
+   */
   fireTimersOf(activityId: string): number {
     const armed = this.timers.pending().filter((timer) => timer.activityId === activityId);
     for (const timer of armed) this.timers.fire(timer.executionId);
+    for (const api of this.postponed())
+      if (api.type === 'bpmn:StartEvent' && api.id !== activityId)
+        (api as unknown as { discard(): void }).discard();
     return armed.length;
   }
 

@@ -25,6 +25,13 @@ export interface RuntimeDeps {
   jobs: JobStore;
   definitions: DefinitionCache;
   clock: Clock;
+  /**
+   * Variables every new instance starts with, under what the caller gives (the plan's
+   * parameters as `plan`): an instance keeps the parameters it started with.
+   */
+  globals?: Record<string, unknown>;
+  /** Engine-side time zone of cron timer cycles. */
+  timeZone?: string;
   /** Tests inject simulated crashes here; production leaves it unset. */
   faults?: FaultHook;
 }
@@ -64,7 +71,7 @@ export class Runtime {
       status: 'running',
       revision: 0,
       engineState: null,
-      variables: options.variables ?? {},
+      variables: { ...(this.deps.globals ?? {}), ...(options.variables ?? {}) },
       waits: {},
       parent: options.parent,
       outbox: [],
@@ -306,6 +313,7 @@ export class Runtime {
         knownWaits: record.waits,
         deliveries: options.deliveries,
         clock: this.deps.clock,
+        timeZone: this.deps.timeZone,
       });
       let applied: Applied;
       try {

@@ -1,7 +1,10 @@
 import { TimerEventDefinition } from 'bpmn-elements';
+import { isCronCycle, nextCronOccurrence } from '../cron-schedule.js';
 
 /** Engine `settings` key naming the step clock (a string: settings are saved in the state). */
 export const CLOCK_SETTING = 'preplanClock';
+/** Engine `settings` key of the time zone cron cycles are read in. */
+export const TIME_ZONE_SETTING = 'preplanTimeZone';
 
 const clocks = new Map<string, { now(): Date; steps: number }>();
 
@@ -23,6 +26,12 @@ interface ResolvedTimer {
   expireAt?: Date;
   timeout?: number;
 }
+
+type Parse = (
+  this: { environment: { settings?: Record<string, unknown> } },
+  timerType: string,
+  value: string,
+) => { expireAt?: Date; repeat?: number; delay?: number };
 
 type GetTimers = (
   this: { environment: { settings?: Record<string, unknown> } },
@@ -52,4 +61,28 @@ function honourStepClock(): void {
   prototype._getTimers = patched;
 }
 
+/**
+ * bpmn-elements reads a `timeCycle` as ISO 8601 only; a cron cycle (how workday schedules are
+ * written, as in Camunda) is due at its next occurrence on the step's clock.
+ */
+function understandCron(): void {
+  const prototype = (TimerEventDefinition as unknown as { prototype: { parse: Parse } }).prototype;
+  const original = prototype.parse;
+  if (!original || (original as { preplan?: boolean }).preplan) return;
+  const patched: Parse = function (timerType, value) {
+    if (timerType !== 'timeCycle' || typeof value !== 'string' || !isCronCycle(value))
+      return original.call(this, timerType, value);
+    const settings = this.environment.settings;
+    const now = clocks.get(String(settings?.[CLOCK_SETTING]))?.now() ?? new Date();
+    const timeZone =
+      typeof settings?.[TIME_ZONE_SETTING] === 'string' ? settings[TIME_ZONE_SETTING] : undefined;
+    const expireAt = nextCronOccurrence(value, now, timeZone as string | undefined);
+    if (!expireAt) throw new TypeError(`timeCycle "${value}" is not a valid cron expression`);
+    return { expireAt, delay: expireAt.getTime() - now.getTime() };
+  };
+  (patched as { preplan?: boolean }).preplan = true;
+  prototype.parse = patched;
+}
+
 honourStepClock();
+understandCron();

@@ -1,5 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { isType, type RuleFactory } from './rule-types.js';
+import { cronProblem, isCronCycle } from '../../cron-schedule.js';
 
 const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -21,7 +22,10 @@ function isIsoCycle(text: string): boolean {
   return false;
 }
 
-/** Every timer has exactly one ISO 8601 duration, date or cycle (or a `${…}` yielding one). */
+/**
+ * Every timer has exactly one ISO 8601 duration, date or cycle, a cron cycle (seconds first, as
+ * in Camunda), or a `${…}` yielding one.
+ */
 const timerDefinitions: RuleFactory = () => ({
   check(node, reporter) {
     if (!isType(node, 'bpmn:TimerEventDefinition')) return;
@@ -34,6 +38,11 @@ const timerDefinitions: RuleFactory = () => ({
     const kind = kinds[0];
     const text = String((node[kind] as ModdleElement).body ?? '').trim();
     if (text.startsWith('${')) return;
+    if (kind === 'timeCycle' && isCronCycle(text)) {
+      const problem = cronProblem(text);
+      if (problem) reporter.report(ownerId, `timeCycle "${text}" is not a valid cron expression: ${problem}`);
+      return;
+    }
     const valid =
       kind === 'timeDuration'
         ? isIsoDuration(text)
