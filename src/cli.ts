@@ -3,7 +3,6 @@ import { loadConfig } from './config.js';
 import { EmbeddedMongoServer } from './embedded-mongo/server.js';
 import { runEmbeddedMongo } from './embedded-mongo/main.js';
 import { startPreplanNode } from './app/preplan-node.js';
-import { services } from './services/index.js';
 
 const USAGE = `usage: preplan <command>
 
@@ -26,7 +25,7 @@ async function serve(): Promise<void> {
     uri = store.uri;
     log.info({ uri, dataDir: config.dataDir }, 'embedded store listening (loopback only, no authentication)');
   }
-  const node = await startPreplanNode({ ...config, mongodbUri: uri, services, log });
+  const node = await startPreplanNode({ ...config, mongodbUri: uri, log });
   log.info(
     { database: config.database, processes: node.deployed.length, scheduler: config.scheduler },
     'preplan is ready',

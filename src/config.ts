@@ -15,6 +15,10 @@ export interface Config {
   processesDir: string;
   /** One JSON Schema per form key. */
   formsDir: string;
+  /** The plan's parameters: deadlines, reminders, sweep schedule, who leads each grade. */
+  planFile: string;
+  /** Outside channels (SMTP, WeCom/DingTalk robots, county, publication); unset: none. */
+  channelsFile: string | undefined;
   /** Whether this node fires timers and runs service jobs (off for API-only nodes). */
   scheduler: boolean;
   /** How often the scheduler looks for due jobs, in ms. */
@@ -105,6 +109,18 @@ export const moreSettings = [
     doc: 'form schemas, one per form key (default ./forms)',
     parse: text('./forms'),
   } satisfies Setting<'formsDir'>,
+  {
+    key: 'planFile',
+    env: 'PREPLAN_PLAN_FILE',
+    doc: "the plan's parameters (default ./config/plan.json)",
+    parse: text('./config/plan.json'),
+  } satisfies Setting<'planFile'>,
+  {
+    key: 'channelsFile',
+    env: 'PREPLAN_CHANNELS_FILE',
+    doc: 'outside channels, see config/channels.example.json (default: none, nothing is sent outside)',
+    parse: (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw),
+  } satisfies Setting<'channelsFile'>,
   {
     key: 'scheduler',
     env: 'PREPLAN_SCHEDULER',

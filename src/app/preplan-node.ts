@@ -11,6 +11,16 @@ import { buildCatalog } from '../engine/definitions/deployment-catalog.js';
 import { stopDiagramValidator } from '../engine/definitions/validate-diagram.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import type { ServiceRegistry } from '../services/service-types.js';
+import { createServices } from '../services/index.js';
+import { createCaseRecord } from '../services/case-record.js';
+import { createOpenCases } from '../services/open-cases.js';
+import { loadChannelsConfig, type ChannelsConfig } from '../services/channels/channel-config.js';
+import { FormRegistry } from '../forms/form-registry.js';
+import { loadPlanConfig, type PlanConfig } from '../plan/plan-config.js';
+import { openCase, startMissingIntakes, type OpenCaseOptions } from '../cases/open-case.js';
+import { CountyLinks } from '../cases/county-links.js';
+import { UserDirectory } from '../cases/user-directory.js';
+import { completeTask, type Actor } from '../tasks/complete-task.js';
 import { roleNames } from '../roles.js';
 
 export interface PreplanNodeOptions {
@@ -18,11 +28,23 @@ export interface PreplanNodeOptions {
   database: string;
   processesDir: string;
   formsDir: string;
-  services: ServiceRegistry;
+  /** The plan's parameters (config/plan.json). */
+  planFile: string;
+  /** Outside channels (SMTP, robots, county, publication); unset: nothing outside is configured. */
+  channelsFile?: string;
+  /** Replace or add services (tests, or a site's own integrations). */
+  services?: ServiceRegistry;
   scheduler: boolean;
   schedulerPollMs: number;
   log: Logger;
   clock?: Clock;
+}
+
+/** What a person or system does with preplan; the API and CLI call these. */
+export interface PlanDomain {
+  openCase(report: unknown, options: OpenCaseOptions): ReturnType<typeof openCase>;
+  completeTask(taskId: string, actor: Actor, data: unknown): ReturnType<typeof completeTask>;
+  countyLinks: CountyLinks;
 }
 
 export interface PreplanNode {
@@ -30,20 +52,28 @@ export interface PreplanNode {
   stores: Stores;
   runtime: Runtime;
   runner: JobRunner;
+  forms: FormRegistry;
+  plan: PlanConfig;
+  channels: ChannelsConfig;
+  domain: PlanDomain;
   deployed: Array<{ key: string; version: number; created: boolean }>;
   stop(): Promise<void>;
 }
 
 /**
- * One preplan node: connects to the store, deploys processes/, writes out whatever a crash
- * left half-done, and (unless told not to) starts the scheduler. Several nodes may share one
- * database.
+ * One preplan node: reads the plan and channel settings, connects to the store, deploys
+ * processes/, writes out whatever a crash left half-done, and (unless told not to) starts the
+ * scheduler. Several nodes may share one database.
  */
 export async function startPreplanNode(options: PreplanNodeOptions): Promise<PreplanNode> {
   const clock = options.clock ?? systemClock;
+  // Settings first: a wrong file stops start-up before anything is touched.
+  const plan = loadPlanConfig(options.planFile, roleNames);
+  const channels = loadChannelsConfig(options.channelsFile);
+  const forms = new FormRegistry(options.formsDir);
   const connection = await connectStore(options.mongodbUri, options.database);
   try {
-    return await prepare(connection, options, clock);
+    return await prepare(connection, options, { clock, plan, channels, forms });
   } catch (error) {
     // A node that cannot start must not leave its connection (and the process) hanging.
     await stopDiagramValidator();
@@ -55,11 +85,53 @@ export async function startPreplanNode(options: PreplanNodeOptions): Promise<Pre
 async function prepare(
   connection: Connection,
   options: PreplanNodeOptions,
-  clock: Clock,
+  settings: { clock: Clock; plan: PlanConfig; channels: ChannelsConfig; forms: FormRegistry },
 ): Promise<PreplanNode> {
+  const { clock, plan, channels, forms } = settings;
+  const log = options.log;
   const stores = await openStores(connection);
+  const globals = { plan };
+  const runtime = new Runtime({
+    ...stores,
+    definitions: new DefinitionCache(stores.definitions),
+    clock,
+    globals,
+    timeZone: plan.timeZone,
+  });
+  const countyLinks = new CountyLinks({
+    links: stores.links,
+    tasks: stores.tasks,
+    runtime,
+    forms,
+    clock,
+    secret: await stores.secrets.get('county-link'),
+    baseUrl: channels.publicBaseUrl,
+    validHours: plan.countyLinkHours,
+  });
+  const caseDeps = { cases: stores.cases, runtime, forms, plan, clock };
+  const domain: PlanDomain = {
+    openCase: (report, openOptions) => openCase(caseDeps, report, openOptions),
+    completeTask: (taskId, actor, data) =>
+      completeTask({ tasks: stores.tasks, runtime, forms }, taskId, actor, data),
+    countyLinks,
+  };
+  const services: ServiceRegistry = {
+    ...createServices({
+      channels,
+      directory: new UserDirectory(stores.users),
+      cases: stores.cases,
+      links: countyLinks,
+      deliveries: stores.deliveries,
+      clock,
+      log: (message) => log.warn(message),
+    }),
+    'case-record': createCaseRecord({ cases: stores.cases, plan, clock }),
+    'open-cases': createOpenCases((report, openOptions) => domain.openCase(report, openOptions)),
+    ...options.services,
+  };
+
   const catalog = await buildCatalog({
-    services: Object.keys(options.services),
+    services: Object.keys(services),
     formsDir: options.formsDir,
     roles: roleNames,
     processKeys: [],
@@ -70,19 +142,22 @@ async function prepare(
     version: r.definition.version,
     created: r.created,
   }));
-  for (const d of deployed)
-    options.log.info(d, d.created ? 'deployed a new version' : 'definition unchanged');
-  await syncStartSchedules(stores.definitions, stores.jobs, await stores.definitions.keys(), clock);
-  const runtime = new Runtime({ ...stores, definitions: new DefinitionCache(stores.definitions), clock });
+  for (const d of deployed) log.info(d, d.created ? 'deployed a new version' : 'definition unchanged');
+  await syncStartSchedules(stores.definitions, stores.jobs, await stores.definitions.keys(), clock, {
+    globals,
+    timeZone: plan.timeZone,
+  });
   const repaired = await runtime.repair();
-  if (repaired) options.log.warn({ repaired }, 'wrote out instance changes an earlier crash left pending');
+  if (repaired) log.warn({ repaired }, 'wrote out instance changes an earlier crash left pending');
+  const intakes = await startMissingIntakes(caseDeps);
+  if (intakes) log.warn({ intakes }, 'started the intake of cases an earlier crash left without one');
   const runner = new JobRunner({
     jobs: stores.jobs,
     instances: stores.instances,
     runtime,
-    services: options.services,
+    services,
     clock,
-    log: (message) => options.log.warn(message),
+    log: (message) => log.warn(message),
   });
   if (options.scheduler) runner.start(options.schedulerPollMs);
   return {
@@ -90,6 +165,10 @@ async function prepare(
     stores,
     runtime,
     runner,
+    forms,
+    plan,
+    channels,
+    domain,
     deployed,
     async stop() {
       await runner.stop();

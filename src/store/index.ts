@@ -4,6 +4,11 @@ import { InstanceStore } from './instance-store.js';
 import { HistoryStore } from './history-store.js';
 import { TaskStore } from './task-store.js';
 import { JobStore } from './job-store.js';
+import { CaseStore } from './case-store.js';
+import { UserStore } from './user-store.js';
+import { LinkStore } from './link-store.js';
+import { SecretStore } from './secret-store.js';
+import { DeliveryStore } from './delivery-store.js';
 
 /** Every store preplan keeps, on one connection. */
 export interface Stores {
@@ -12,6 +17,11 @@ export interface Stores {
   history: HistoryStore;
   tasks: TaskStore;
   jobs: JobStore;
+  cases: CaseStore;
+  users: UserStore;
+  links: LinkStore;
+  secrets: SecretStore;
+  deliveries: DeliveryStore;
 }
 
 /** Builds the stores and makes sure their collections and indexes exist. */
@@ -22,6 +32,11 @@ export async function openStores(connection: Connection): Promise<Stores> {
     history: new HistoryStore(connection),
     tasks: new TaskStore(connection),
     jobs: new JobStore(connection),
+    cases: new CaseStore(connection),
+    users: new UserStore(connection),
+    links: new LinkStore(connection),
+    secrets: new SecretStore(connection),
+    deliveries: new DeliveryStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;

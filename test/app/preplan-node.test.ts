@@ -18,7 +18,10 @@ beforeEach(() => {
   mkdirSync(path.join(dir, 'processes'));
   mkdirSync(path.join(dir, 'forms'));
   copyFileSync(path.join(RESOURCES, 'review-notify.bpmn'), path.join(dir, 'processes/review-notify.bpmn'));
-  writeFileSync(path.join(dir, 'forms/review.json'), JSON.stringify({ type: 'object' }));
+  writeFileSync(
+    path.join(dir, 'forms/review.json'),
+    JSON.stringify({ $id: 'preplan:form:review', type: 'object', additionalProperties: true }),
+  );
 });
 afterEach(async () => {
   for (const node of nodes.splice(0)) await node.stop();
@@ -36,6 +39,7 @@ async function start(scheduler = true): Promise<PreplanNode> {
     database,
     processesDir: path.join(dir, 'processes'),
     formsDir: path.join(dir, 'forms'),
+    planFile: path.join(import.meta.dirname, '../../config/plan.json'),
     services: {
       notify: async (call) => {
         calls.push(call);

@@ -315,11 +315,18 @@ export class EngineStep {
     return this.postponed().find((api) => api.executionId === executionId && api.type === type);
   }
 
-  /** Completes a waiting user task with the submitted data (merged into the variables). */
-  completeTask(executionId: string, data: Record<string, unknown>): boolean {
+  /**
+   * Completes a waiting user task with the submitted data (merged into the variables). Who
+   * completed it is kept per activity in `completedBy`, so a diagram can name the approver of
+   * a release (`${completedBy.SignOff}`) without a form asking for it.
+   */
+  completeTask(executionId: string, data: Record<string, unknown>, actor?: string): boolean {
     const api = this.findWaiting(executionId, 'bpmn:UserTask');
     if (!api) return false;
-    api.owner.environment.assignVariables(data);
+    const variables = (api.owner.environment as unknown as { variables: Record<string, unknown> }).variables;
+    const completedBy = { ...((variables.completedBy as Record<string, string> | undefined) ?? {}) };
+    if (actor) completedBy[api.id] = actor;
+    api.owner.environment.assignVariables({ ...data, completedBy });
     api.signal(data);
     return true;
   }

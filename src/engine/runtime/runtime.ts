@@ -122,7 +122,7 @@ export class Runtime {
     return this.command(
       task.instanceId,
       (step) => {
-        const applied = step.completeTask(task.executionId, data);
+        const applied = step.completeTask(task.executionId, data, actor);
         return {
           applied,
           drafts: applied
