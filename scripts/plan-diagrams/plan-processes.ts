@@ -277,44 +277,48 @@ export function gradeProcess(grade: Grade): string {
         event: 'commentary',
         author: '${completedBy.WriteCommentary}',
       });
-      const guided = p.parallel('Subsided', '舆情平息');
+      const guided = p.parallel('Subsided', '网评完成且舆情平息');
       p.chain(after, write, recordCommentary, guided);
 
-      const trackMerge = p.exclusive('TrackMerge', '跟踪引导');
-      const track = p.userTask('Track', '跟踪引导（回应网民关切）', {
-        form: 'follow-up-update',
-        groups: 'monitor',
-        doc: '跟踪回复后的网民反应；能依据通稿答复的及时答复，不能答复的报告领导小组会商。',
+      // The tracking loop lives in its own sub-process: bpmn-elements counts a loop's skipped
+      // branches as arrived at a parallel join, which would close the case too early.
+      const tracking = p.subProcess('Tracking', '跟踪引导（直至平息）', (t) => {
+        const begin = t.start('TrackingStarted', '开始跟踪');
+        const trackMerge = t.exclusive('TrackMerge', '跟踪引导');
+        const track = t.userTask('Track', '跟踪引导（回应网民关切）', {
+          form: 'follow-up-update',
+          groups: 'monitor',
+          doc: '跟踪回复后的网民反应；能依据通稿答复的及时答复，不能答复的报告领导小组会商。',
+        });
+        const status = t.exclusive('TrackingStatus', '跟踪情况？');
+        t.chain(begin, trackMerge, track, status);
+        t.flow(status, trackMerge, { name: '继续跟踪', isDefault: true });
+        const question = t.userTask(
+          'ConsultQuestion',
+          grade === 4 ? '办公室会商答复疑难问题' : '领导小组会商答复疑难问题',
+          { form: 'escalated-question', groups: consult.groups },
+        );
+        t.flow(status, question, { name: '有无法答复的问题', condition: "${trackingStatus == 'escalate'}" });
+        const answer = publishStep(
+          t,
+          'Answer',
+          { publish: '发布答复', record: '办公室发布答复并登记', merge: '已发布答复' },
+          '${completedBy.ConsultQuestion}',
+        );
+        t.flow(question, answer.first);
+        t.flow(answer.last, trackMerge);
+        const confirm = t.userTask('ConfirmSubsided', '办公室确认舆情平息', {
+          form: 'subsidence-confirmation',
+          groups: 'office',
+        });
+        t.flow(status, confirm, { name: '监控员报告已平息', condition: "${trackingStatus == 'subsided'}" });
+        const confirmed = t.exclusive('Confirmed', '确认平息？');
+        const done = t.end('TrackingDone', '舆情平息');
+        t.flow(confirm, confirmed);
+        t.flow(confirmed, done, { name: '确认平息', condition: '${confirmed == true}' });
+        t.flow(confirmed, trackMerge, { name: '未平息，继续跟踪', isDefault: true });
       });
-      const status = p.exclusive('TrackingStatus', '跟踪情况？');
-      p.chain(after, trackMerge, track, status);
-      p.flow(status, trackMerge, { name: '继续跟踪', isDefault: true });
-      const question = p.userTask(
-        'ConsultQuestion',
-        grade === 4 ? '办公室会商答复疑难问题' : '领导小组会商答复疑难问题',
-        {
-          form: 'escalated-question',
-          groups: consult.groups,
-        },
-      );
-      p.flow(status, question, { name: '有无法答复的问题', condition: "${trackingStatus == 'escalate'}" });
-      const answer = publishStep(
-        p,
-        'Answer',
-        { publish: '发布答复', record: '办公室发布答复并登记', merge: '已发布答复' },
-        '${completedBy.ConsultQuestion}',
-      );
-      p.flow(question, answer.first);
-      p.flow(answer.last, trackMerge);
-      const confirm = p.userTask('ConfirmSubsided', '办公室确认舆情平息', {
-        form: 'subsidence-confirmation',
-        groups: 'office',
-      });
-      p.flow(status, confirm, { name: '监控员报告已平息', condition: "${trackingStatus == 'subsided'}" });
-      const confirmed = p.exclusive('Confirmed', '确认平息？');
-      p.flow(confirm, confirmed);
-      p.flow(confirmed, guided, { name: '确认平息', condition: '${confirmed == true}' });
-      p.flow(confirmed, trackMerge, { name: '未平息，继续跟踪', isDefault: true });
+      p.chain(after, tracking, guided);
 
       const review = p.userTask('Review', '总结评估', {
         form: 'closing-review',

@@ -66,6 +66,18 @@ describe('the BPMN elements the plan uses', () => {
     expect(timers.find((t) => t.activityId === 'deadline')?.status).toBe('cancelled');
   });
 
+  test('data submitted inside a sub-process is a process variable afterwards (stored, read by services)', async () => {
+    const { _id } = await started();
+    await h.drain();
+    h.clock.advance(HOUR);
+    await h.drain();
+    await h.runtime.completeTask((await taskOf(_id, 'draft'))._id, 'office1', { releaseTitle: '通稿' });
+    expect((await h.stores.instances.load(_id))?.variables).toMatchObject({
+      releaseTitle: '通稿',
+      completedBy: { draft: 'office1' },
+    });
+  });
+
   test('a terminate end event ends the instance and closes the other branch’s task', async () => {
     const { _id } = await started();
     await h.drain();

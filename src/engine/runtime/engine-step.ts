@@ -228,6 +228,7 @@ export class EngineStep {
     const topic = String(behaviour.topic ?? '');
     const { parked } = this;
     const deliveries = this.input.deliveries;
+    const assign = this.assign;
     // An external task parks until its job's result is delivered in a later command.
     behaviour.Service = function ExternalTask(this: { execute: unknown }) {
       this.execute = (executeMessage: BrokerMessage, callback: ParkedService['callback']) => {
@@ -246,7 +247,7 @@ export class EngineStep {
           callback(error);
         } else {
           // A service's output lands in the process variables, like a form's data.
-          activity.environment.assignVariables(delivery.result ?? {});
+          assign(activity.environment, delivery.result ?? {});
           callback(null, delivery.result ?? {});
         }
       };
@@ -326,7 +327,7 @@ export class EngineStep {
     const variables = (api.owner.environment as unknown as { variables: Record<string, unknown> }).variables;
     const completedBy = { ...((variables.completedBy as Record<string, string> | undefined) ?? {}) };
     if (actor) completedBy[api.id] = actor;
-    api.owner.environment.assignVariables({ ...data, completedBy });
+    this.assign(api.owner.environment, { ...data, completedBy });
     api.signal(data);
     return true;
   }
@@ -358,7 +359,7 @@ export class EngineStep {
     if (!api) return false;
     if (error) api.sendApiMessage('error', { message: error.message, code: error.code });
     else {
-      api.owner.environment.assignVariables(output);
+      this.assign(api.owner.environment, output);
       api.signal(output);
     }
     return true;
@@ -374,7 +375,7 @@ export class EngineStep {
       return waitingFor && (waitingFor.id === message || waitingFor.name === message);
     });
     if (!api) return false;
-    api.owner.environment.assignVariables(payload);
+    this.assign(api.owner.environment, payload);
     api.signal(payload);
     return true;
   }
@@ -434,6 +435,39 @@ export class EngineStep {
         input: service.input,
       });
     return waits;
+  }
+
+  /**
+   * Data from outside (a form, a service result, a child's output, a message) becomes a process
+   * variable. An element inside a sub-process has the sub-process's copy of the environment, so
+   * the data goes there (for the sub-process's own conditions) and to the process itself, which
+   * is what is stored and what later steps read.
+   */
+  private assign = (
+    environment: { assignVariables(vars: Record<string, unknown>): void },
+    variables: Record<string, unknown>,
+  ): void => {
+    environment.assignVariables(variables);
+    const processEnvironment = this.processEnvironment();
+    if (processEnvironment && processEnvironment !== environment)
+      processEnvironment.assignVariables(variables);
+  };
+
+  private processEnvironment():
+    { variables: Record<string, unknown>; assignVariables(vars: Record<string, unknown>): void } | undefined {
+    const execution = this.engine.execution as unknown as
+      | {
+          definitions?: Array<{
+            getProcesses(): Array<{
+              environment: {
+                variables: Record<string, unknown>;
+                assignVariables(vars: Record<string, unknown>): void;
+              };
+            }>;
+          }>;
+        }
+      | undefined;
+    return execution?.definitions?.[0]?.getProcesses()?.[0]?.environment;
   }
 
   private variables(): Record<string, unknown> {

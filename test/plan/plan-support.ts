@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { formExamples, formVariants } from '../forms/form-examples.js';
+import { startPlanHarness, type PlanHarness } from '../support/plan-harness.js';
+import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+/** A fresh plan node on its own database for each test. */
+export function usePlanHarness(options: Parameters<typeof startPlanHarness>[1] = {}): {
+  readonly h: PlanHarness;
+} {
+  let h: PlanHarness | undefined;
+  beforeEach(async () => {
+    h = await startPlanHarness(`test_plan_${randomBytes(4).toString('hex')}`, options);
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  afterAll(() => stopDiagramValidator());
+  return {
+    get h(): PlanHarness {
+      if (!h) throw new Error('plan harness used outside a test');
+      return h;
+    },
+  };
+}
+
+/** An incident seen 10 minutes ago that occurred 40 minutes ago, at this grade. */
+export function incident(h: PlanHarness, grade: number, overrides: Record<string, unknown> = {}) {
+  const now = h.clock.now().getTime();
+  return {
+    ...formExamples['incident-report'],
+    firstSeenAt: new Date(now - 10 * MINUTE).toISOString(),
+    occurredAt: new Date(now - 40 * MINUTE).toISOString(),
+    grade,
+    ...overrides,
+  };
+}
+
+export const data = {
+  ...formExamples,
+  stable: formExamples['monitoring-update'],
+  worsenedTo: (newGrade: number) => ({ ...formVariants.monitoringWorsened.data, newGrade }),
+  rejected: formVariants.signOffRejected.data,
+  approved: formExamples['release-signoff'],
+  escalate: formVariants.followUpEscalate.data,
+  subsided: formVariants.followUpSubsided.data,
+  notConfirmed: formVariants.subsidenceNotConfirmed.data,
+};
+
+/** Subjects of the mails each address received, in order. */
+export function mailsTo(h: PlanHarness, address: string): string[] {
+  return h.smtp.messages.filter((m) => m.envelope.to.includes(address)).map((m) => m.subject);
+}
