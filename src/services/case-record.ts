@@ -61,7 +61,9 @@ export function createCaseRecord(deps: CaseRecordDeps): ServiceImplementation {
       const { kind, channel, url, title, publishedAt, author, approver } = call.input;
       if (kind !== 'reply' && kind !== 'answer')
         throw new Error(`case-record publication: kind must be reply or answer, not "${String(kind)}"`);
-      const at = text(publishedAt) ? new Date(String(publishedAt)) : now();
+      // The officer's stated time counts, but never a time after it was recorded.
+      const stated = text(publishedAt) ? new Date(String(publishedAt)) : now();
+      const at = stated.getTime() > now().getTime() ? now() : stated;
       await deps.cases.recordPublication(caseId, {
         id: call.idempotencyKey,
         kind,

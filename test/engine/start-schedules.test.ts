@@ -76,24 +76,31 @@ describe('cron start schedules read from the plan parameters', () => {
   test('workday and weekend schedules start one sweep per occurrence in Asia/Shanghai, each with one task', async () => {
     const w = await createHarness(db.connection, {}, { globals });
     await w.deploy('workday-sweep.bpmn');
-    w.clock.set('2026-11-27T08:30:00Z'); // Friday 16:30 in Shanghai
+    w.clock.set('2025-11-28T08:30:00Z'); // Friday 16:30 in Shanghai, a year before the wall clock
     await syncStartSchedules(w.stores.definitions, w.stores.jobs, ['workday-sweep'], w.clock, { globals });
     const due = async () =>
       (await w.stores.jobs.find({ instanceId: 'schedule:workday-sweep' }))
         .map((j) => j.dueAt.toISOString())
         .sort();
     await w.stores.jobs.finish('start:daily-sweep:every9', 'cancelled', w.clock.now());
-    expect(await due()).toEqual(['2026-11-28T02:00:00.000Z', '2026-11-30T01:00:00.000Z']);
-    w.clock.set('2026-11-30T07:59:00Z'); // Monday 15:59: Saturday and Monday 9:00 are due
+    expect(await due()).toEqual(['2025-11-29T02:00:00.000Z', '2025-12-01T01:00:00.000Z']);
+    w.clock.set('2025-12-01T07:59:00Z'); // Monday 15:59: Saturday and Monday 9:00 are due
     await w.drain();
     const started = (await w.stores.instances.list({ definitionKey: 'workday-sweep' })).map((i) => i._id);
     expect(started.sort()).toEqual([
-      'workday-sweep@2026-11-28T02:00:00.000Z',
-      'workday-sweep@2026-11-30T01:00:00.000Z',
+      'workday-sweep@2025-11-29T02:00:00.000Z',
+      'workday-sweep@2025-12-01T01:00:00.000Z',
     ]);
-    for (const id of started) expect((await w.openTasks(id)).map((t) => t.activityId)).toEqual(['sweep']);
+    for (const id of started) {
+      const tasks = await w.openTasks(id);
+      expect(tasks.map((t) => t.activityId)).toEqual(['sweep']);
+      // One token only: the other start event neither fired nor waits.
+      await w.runtime.completeTask(tasks[0]._id, 'monitor1', {});
+      expect(await w.openTasks(id)).toEqual([]);
+      expect(await w.stores.instances.load(id)).toMatchObject({ status: 'completed' });
+    }
     expect(await w.stores.jobs.find({ kind: 'timer', status: 'pending' })).toEqual([]);
-    expect(await due()).toEqual(['2026-11-30T08:00:00.000Z', '2026-12-05T02:00:00.000Z'].sort());
+    expect(await due()).toEqual(['2025-12-01T08:00:00.000Z', '2025-12-06T02:00:00.000Z'].sort());
   });
 
   test('an invalid cron cycle is refused at deploy', async () => {

@@ -1,4 +1,4 @@
-import { HOUR, MINUTE, data, incident, mailsTo, usePlanHarness } from './plan-support.js';
+import { MINUTE, data, incident, mailsTo, usePlanHarness } from './plan-support.js';
 
 const plan = usePlanHarness();
 

@@ -54,3 +54,12 @@ export const data = {
 export function mailsTo(h: PlanHarness, address: string): string[] {
   return h.smtp.messages.filter((m) => m.envelope.to.includes(address)).map((m) => m.subject);
 }
+
+/** The county links sent so far (from the county's mail), oldest first, as tokens. */
+export function countyLinks(h: import('../support/plan-harness.js').PlanHarness): string[] {
+  const tokens: string[] = [];
+  for (const mail of h.smtp.messages.filter((m) => m.envelope.to.includes('xcb@county.example')))
+    for (const match of mail.text.matchAll(/https:\/\/preplan\.street\.example\/county\/([\w.-]+)/g))
+      if (!tokens.includes(match[1])) tokens.push(match[1]);
+  return tokens;
+}

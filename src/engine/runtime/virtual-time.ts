@@ -41,8 +41,9 @@ type GetTimers = (
 /**
  * bpmn-elements measures a `timeDate` timer against the wall clock (`new Date()`), so on a
  * virtual clock (tests, drills) a date that is still ahead would fire at once. Durations are
- * unaffected (preplan computes their due time itself), so only a date's timeout is re-measured
- * against the step's clock. Patched once, on the prototype, because the engine offers no hook.
+ * unaffected (preplan computes their due time itself), so only the timeout of a date or a cron
+ * cycle (both absolute) is re-measured against the step's clock. Patched once, on the
+ * prototype, because the engine offers no hook.
  */
 function honourStepClock(): void {
   const prototype = (TimerEventDefinition as unknown as { prototype: { _getTimers: GetTimers } }).prototype;
@@ -53,7 +54,10 @@ function honourStepClock(): void {
     const clock = clocks.get(String(this.environment.settings?.[CLOCK_SETTING]));
     // On resume the type comes from the saved timer content rather than the definition.
     const type = result.timerType ?? message.content?.timerType;
-    if (type === 'timeDate' && result.expireAt instanceof Date && clock)
+    const value = (result as Record<string, unknown>)[String(type)];
+    const absolute =
+      type === 'timeDate' || (type === 'timeCycle' && typeof value === 'string' && isCronCycle(value));
+    if (absolute && result.expireAt instanceof Date && clock)
       result.timeout = result.expireAt.getTime() - clock.now().getTime();
     return result;
   };
