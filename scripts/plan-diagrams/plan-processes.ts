@@ -340,10 +340,14 @@ export function intakeProcess(): string {
     (p) => {
       const start = p.start('IncidentReported', '接报舆情');
       const merge = p.exclusive('StartResponse', '启动响应');
-      const fast = p.service('FastReport', '快报事实（报告领导小组）', 'notify', {
-        template: 'fast-report',
-        to: '${informedRoles}',
-      });
+      const fast = p.service(
+        'FastReport',
+        '快报事实（报告领导小组）',
+        'notify',
+        { template: 'fast-report', to: '${informedRoles}' },
+        '按等级时限报告（默认：特别重大1小时、重大或较大2小时、一般4小时内；影响较小纳入月度汇总），' +
+          '时限和报告对象见 config/plan.json；报告须真实客观。',
+      );
       const reported = p.service('RecordReported', '登记报告时间', 'case-record', { event: 'reported' });
       const route = p.exclusive('RouteByGrade', '按研判等级响应');
       p.chain(start, merge, fast, reported, route);
