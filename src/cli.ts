@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { EmbeddedMongoServer } from './embedded-mongo/server.js';
 import { runEmbeddedMongo } from './embedded-mongo/main.js';
 import { startPreplanNode } from './app/preplan-node.js';
+import { startPreplanServer } from './app/preplan-server.js';
 
 const USAGE = `usage: preplan <command>
 
@@ -26,13 +27,37 @@ async function serve(): Promise<void> {
     log.info({ uri, dataDir: config.dataDir }, 'embedded store listening (loopback only, no authentication)');
   }
   const node = await startPreplanNode({ ...config, mongodbUri: uri, log });
+  const http = await startPreplanServer(node, {
+    port: config.httpPort,
+    host: config.httpHost,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    loginAttempts: config.loginAttempts,
+    log,
+  });
+  if (http.bootstrapped.length > 0) {
+    // Shown once, on the console only: the store keeps nothing but argon2 hashes.
+    const lines = http.bootstrapped.map(
+      (u) => `  ${u.id.padEnd(22)} ${u.password}   ${u.roles.join(',')}${u.demo ? '  (demo)' : ''}`,
+    );
+    process.stdout.write(
+      `\nFirst start: these accounts were created. Note the passwords now; they are not shown again.\n` +
+        `${lines.join('\n')}\nRemove the demo accounts later with: npm run preplan -- users remove-demo\n\n`,
+    );
+  }
   log.info(
-    { database: config.database, processes: node.deployed.length, scheduler: config.scheduler },
+    {
+      database: config.database,
+      processes: node.deployed.length,
+      scheduler: config.scheduler,
+      url: http.url,
+    },
     'preplan is ready',
   );
   const stop = (): void => {
-    node
+    http
       .stop()
+      .then(() => node.stop())
       .then(() => store?.stop())
       .then(
         () => process.exit(0),

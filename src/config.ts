@@ -24,6 +24,15 @@ export interface Config {
   /** How often the scheduler looks for due jobs, in ms. */
   schedulerPollMs: number;
   logLevel: string;
+  /** Where the API and UI listen. */
+  httpPort: number;
+  httpHost: string;
+  /** Session cookies only over HTTPS (on behind a TLS proxy). */
+  secureCookies: boolean;
+  /** Trust X-Forwarded-* from a proxy in front (client address for rate limits, https). */
+  trustProxy: boolean;
+  /** Failed sign-ins allowed per user and address per 15 minutes. */
+  loginAttempts: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -133,6 +142,36 @@ export const moreSettings = [
     doc: 'how often the scheduler looks for due jobs (default 1000 ms)',
     parse: positiveInt('PREPLAN_SCHEDULER_POLL_MS', 1000),
   } satisfies Setting<'schedulerPollMs'>,
+  {
+    key: 'httpPort',
+    env: 'PREPLAN_PORT',
+    doc: 'port of the API and web UI (default 3000)',
+    parse: port('PREPLAN_PORT', 3000),
+  } satisfies Setting<'httpPort'>,
+  {
+    key: 'httpHost',
+    env: 'PREPLAN_HOST',
+    doc: 'address to listen on (default 127.0.0.1; 0.0.0.0 to serve the network, behind TLS)',
+    parse: text('127.0.0.1'),
+  } satisfies Setting<'httpHost'>,
+  {
+    key: 'secureCookies',
+    env: 'PREPLAN_SECURE_COOKIES',
+    doc: 'on: session cookies only over HTTPS (default off; turn on behind TLS)',
+    parse: flag('PREPLAN_SECURE_COOKIES', false),
+  } satisfies Setting<'secureCookies'>,
+  {
+    key: 'trustProxy',
+    env: 'PREPLAN_TRUST_PROXY',
+    doc: 'on: trust X-Forwarded-For/-Proto from the proxy in front (default off)',
+    parse: flag('PREPLAN_TRUST_PROXY', false),
+  } satisfies Setting<'trustProxy'>,
+  {
+    key: 'loginAttempts',
+    env: 'PREPLAN_LOGIN_ATTEMPTS',
+    doc: 'failed sign-ins allowed per user and address per 15 minutes (default 10)',
+    parse: positiveInt('PREPLAN_LOGIN_ATTEMPTS', 10),
+  } satisfies Setting<'loginAttempts'>,
   {
     key: 'logLevel',
     env: 'LOG_LEVEL',

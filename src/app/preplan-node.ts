@@ -22,6 +22,10 @@ import { CountyLinks } from '../cases/county-links.js';
 import { UserDirectory } from '../cases/user-directory.js';
 import { completeTask, type Actor } from '../tasks/complete-task.js';
 import { roleNames } from '../roles.js';
+import { deployDefinition, type DeployResult } from '../engine/definitions/deploy-definition.js';
+import { validateDiagram } from '../engine/definitions/validate-diagram.js';
+import type { ValidatedDiagram } from '../engine/definitions/validate-bpmn.js';
+import type { DeploymentCatalog } from '../engine/definitions/lint-rules/rule-types.js';
 
 export interface PreplanNodeOptions {
   mongodbUri: string;
@@ -43,12 +47,26 @@ export interface PreplanNodeOptions {
 /** What a person or system does with preplan; the API and CLI call these. */
 export interface PlanDomain {
   openCase(report: unknown, options: OpenCaseOptions): ReturnType<typeof openCase>;
-  completeTask(taskId: string, actor: Actor, data: unknown): ReturnType<typeof completeTask>;
+  completeTask(
+    taskId: string,
+    actor: Actor,
+    data: unknown,
+    context?: { requestId?: string },
+  ): ReturnType<typeof completeTask>;
   countyLinks: CountyLinks;
+  /** Deploys a diagram with the same checks as start-up, and schedules its timer start events. */
+  deploy(xml: string, deployedBy: string): Promise<DeployResult>;
+  /** The deploy checks without deploying (the designer's live lint). */
+  lint(xml: string): Promise<ValidatedDiagram>;
+  /** What deploy checks a diagram against: services, forms, roles and deployed process keys. */
+  catalog(): Promise<DeploymentCatalog>;
 }
 
 export interface PreplanNode {
   connection: Connection;
+  clock: Clock;
+  /** Whether this node runs the scheduler (off for API-only nodes). */
+  schedulerEnabled: boolean;
   stores: Stores;
   runtime: Runtime;
   runner: JobRunner;
@@ -109,11 +127,34 @@ async function prepare(
     validHours: plan.countyLinkHours,
   });
   const caseDeps = { cases: stores.cases, runtime, forms, plan, clock };
+  let serviceNames: string[] = [];
+  const catalog = async (): Promise<DeploymentCatalog> =>
+    buildCatalog({
+      services: serviceNames,
+      formsDir: options.formsDir,
+      roles: roleNames,
+      processKeys: await stores.definitions.keys(),
+    });
   const domain: PlanDomain = {
     openCase: (report, openOptions) => openCase(caseDeps, report, openOptions),
-    completeTask: (taskId, actor, data) =>
-      completeTask({ tasks: stores.tasks, runtime, forms }, taskId, actor, data),
+    completeTask: (taskId, actor, data, context) =>
+      completeTask({ tasks: stores.tasks, runtime, forms }, taskId, actor, data, context),
     countyLinks,
+    catalog,
+    async deploy(xml, deployedBy) {
+      const result = await deployDefinition(stores.definitions, xml, {
+        catalog: await catalog(),
+        deployedBy,
+      });
+      await syncStartSchedules(stores.definitions, stores.jobs, [result.definition.key], clock, {
+        globals,
+        timeZone: plan.timeZone,
+      });
+      return result;
+    },
+    async lint(xml) {
+      return validateDiagram(xml, await catalog());
+    },
   };
   const services: ServiceRegistry = {
     ...createServices({
@@ -130,13 +171,8 @@ async function prepare(
     ...options.services,
   };
 
-  const catalog = await buildCatalog({
-    services: Object.keys(services),
-    formsDir: options.formsDir,
-    roles: roleNames,
-    processKeys: [],
-  });
-  const results = await deployDirectory(stores.definitions, options.processesDir, catalog);
+  serviceNames = Object.keys(services);
+  const results = await deployDirectory(stores.definitions, options.processesDir, await catalog());
   const deployed = results.map((r) => ({
     key: r.definition.key,
     version: r.definition.version,
@@ -162,6 +198,8 @@ async function prepare(
   if (options.scheduler) runner.start(options.schedulerPollMs);
   return {
     connection,
+    clock,
+    schedulerEnabled: options.scheduler,
     stores,
     runtime,
     runner,

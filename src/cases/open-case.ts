@@ -25,6 +25,8 @@ export interface OpenCaseOptions {
   via: CaseRecord['via'];
   /** Makes the report idempotent: a repeat returns the case opened the first time. */
   externalId?: string;
+  /** The API request behind the report, kept in the intake's history. */
+  requestId?: string;
 }
 
 interface IncidentReport {
@@ -134,7 +136,7 @@ export async function openCase(
     if (other) throw duplicateSource(other);
     throw error;
   }
-  return { case: await ensureIntake(deps, record), created: true };
+  return { case: await ensureIntake(deps, record, options.requestId), created: true };
 }
 
 function duplicateSource(existing: CaseRecord): PreplanError {
@@ -163,12 +165,13 @@ export function caseVariables(plan: PlanConfig, record: CaseRecord): Record<stri
   };
 }
 
-async function ensureIntake(deps: OpenCaseDeps, record: CaseRecord): Promise<CaseRecord> {
+async function ensureIntake(deps: OpenCaseDeps, record: CaseRecord, requestId?: string): Promise<CaseRecord> {
   if (record.intakeStartedAt) return record;
   await deps.runtime.start(INTAKE_PROCESS, {
     instanceId: record.intakeInstanceId,
     businessKey: record._id,
     actor: record.reportedBy,
+    requestId,
     variables: caseVariables(deps.plan, record),
   });
   const at = deps.clock.now();

@@ -9,6 +9,8 @@ export interface HistoryEvent {
   type: string;
   at: Date;
   actor?: string;
+  /** The API request that caused the event (state-changing calls are traceable end to end). */
+  requestId?: string;
   activityId?: string;
   executionId?: string;
   data?: Record<string, unknown>;
@@ -24,6 +26,7 @@ const historySchema = new Schema<HistoryEvent>(
     type: { type: String, required: true },
     at: { type: Date, required: true },
     actor: String,
+    requestId: String,
     activityId: String,
     executionId: String,
     data: Schema.Types.Mixed,

@@ -9,6 +9,9 @@ import { UserStore } from './user-store.js';
 import { LinkStore } from './link-store.js';
 import { SecretStore } from './secret-store.js';
 import { DeliveryStore } from './delivery-store.js';
+import { CredentialStore } from './credential-store.js';
+import { SessionStore } from './session-store.js';
+import { TokenStore } from './token-store.js';
 
 /** Every store preplan keeps, on one connection. */
 export interface Stores {
@@ -22,6 +25,9 @@ export interface Stores {
   links: LinkStore;
   secrets: SecretStore;
   deliveries: DeliveryStore;
+  credentials: CredentialStore;
+  sessions: SessionStore;
+  tokens: TokenStore;
 }
 
 /** Builds the stores and makes sure their collections and indexes exist. */
@@ -37,6 +43,9 @@ export async function openStores(connection: Connection): Promise<Stores> {
     links: new LinkStore(connection),
     secrets: new SecretStore(connection),
     deliveries: new DeliveryStore(connection),
+    credentials: new CredentialStore(connection),
+    sessions: new SessionStore(connection),
+    tokens: new TokenStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;

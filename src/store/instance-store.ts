@@ -147,7 +147,7 @@ export class InstanceStore {
   }
 
   list(
-    filter: { definitionKey?: string; status?: InstanceStatus } = {},
+    filter: { definitionKey?: string; status?: InstanceStatus; businessKey?: string } = {},
     limit = 100,
   ): Promise<InstanceRecord[]> {
     return this.model

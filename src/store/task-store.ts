@@ -7,6 +7,8 @@ export interface TaskRecord {
   _id: string;
   instanceId: string;
   definitionKey: string;
+  /** The instance's business key: the case a task belongs to. */
+  businessKey?: string;
   activityId: string;
   executionId: string;
   name?: string;
@@ -28,6 +30,7 @@ const taskSchema = new Schema<TaskRecord>(
     _id: String,
     instanceId: { type: String, required: true },
     definitionKey: { type: String, required: true },
+    businessKey: String,
     activityId: { type: String, required: true },
     executionId: { type: String, required: true },
     name: String,
@@ -46,6 +49,7 @@ const taskSchema = new Schema<TaskRecord>(
 );
 taskSchema.index({ status: 1, candidateGroups: 1, dueAt: 1 });
 taskSchema.index({ instanceId: 1, status: 1 });
+taskSchema.index({ businessKey: 1, createdAt: 1 });
 
 /** User tasks as people see them; written only from instance outboxes. */
 export class TaskStore {
@@ -80,6 +84,46 @@ export class TaskStore {
 
   forInstance(instanceId: string): Promise<TaskRecord[]> {
     return this.model.find({ instanceId }).sort({ createdAt: 1 }).lean<TaskRecord[]>().exec();
+  }
+
+  /** Takes an open task for one person; false when it is closed or someone else holds it. */
+  async claim(taskId: string, userId: string): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: taskId as never, status: 'open', claimedBy: { $in: [null, userId] } },
+      { $set: { claimedBy: userId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async unclaim(taskId: string, userId: string): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: taskId as never, status: 'open', claimedBy: userId },
+      { $unset: { claimedBy: '' } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  forCase(caseId: string): Promise<TaskRecord[]> {
+    return this.model.find({ businessKey: caseId }).sort({ createdAt: 1 }).lean<TaskRecord[]>().exec();
+  }
+
+  /**
+   * Open tasks a person may act on: their roles' (claimable or claimed by them), assigned to
+   * them, or claimed by them; soonest due first. `all` lists every open task (auditors).
+   */
+  openFor(
+    who: { userId: string; roles: string[]; all?: boolean },
+    filter: { businessKey?: string; activityId?: string; claimedBy?: string } = {},
+    limit = 200,
+  ): Promise<TaskRecord[]> {
+    const query: Record<string, unknown> = { status: 'open', ...filter };
+    if (!who.all)
+      query.$or = [
+        { candidateGroups: { $in: who.roles } },
+        { assignee: who.userId },
+        { claimedBy: who.userId },
+      ];
+    return this.model.find(query).sort({ dueAt: 1, createdAt: 1 }).limit(limit).lean<TaskRecord[]>().exec();
   }
 
   /** Open tasks, the soonest due first. */

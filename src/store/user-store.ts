@@ -53,6 +53,10 @@ export class UserStore {
     return this.model.find().sort({ _id: 1 }).lean<UserRecord[]>().exec();
   }
 
+  async remove(ids: string[]): Promise<void> {
+    await this.model.collection.deleteMany({ _id: { $in: ids as never[] } });
+  }
+
   inRoles(roles: string[]): Promise<UserRecord[]> {
     return this.model
       .find({ roles: { $in: roles }, active: true })

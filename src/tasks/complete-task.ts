@@ -9,6 +9,10 @@ export interface Actor {
   roles: string[];
 }
 
+export interface RequestContext {
+  requestId?: string;
+}
+
 export interface CompleteTaskDeps {
   tasks: TaskStore;
   runtime: Runtime;
@@ -25,6 +29,7 @@ export async function completeTask(
   taskId: string,
   actor: Actor,
   data: unknown,
+  context: RequestContext = {},
 ): Promise<InstanceRecord> {
   const task = await deps.tasks.byId(taskId);
   if (!task) throw new PreplanError('not-found', `任务 ${taskId} 不存在`);
@@ -38,5 +43,5 @@ export async function completeTask(
   const checked = task.formKey ? deps.forms.validate(task.formKey, data) : null;
   if (checked && !checked.ok) throw new PreplanError('invalid', '表单填写有误', { errors: checked.errors });
   const submitted = (checked?.ok ? checked.data : (data ?? {})) as Record<string, unknown>;
-  return deps.runtime.completeTask(taskId, actor.id, submitted);
+  return deps.runtime.completeTask(taskId, actor.id, submitted, context);
 }

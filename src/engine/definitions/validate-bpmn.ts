@@ -50,7 +50,8 @@ export interface ValidatedDiagram {
 }
 
 const PLUGIN = 'bpmnlint-plugin-preplan';
-export const MAX_DIAGRAM_BYTES = 2 * 1024 * 1024;
+export { MAX_DIAGRAM_BYTES } from './diagram-limits.js';
+import { MAX_DIAGRAM_BYTES } from './diagram-limits.js';
 
 /** Recommended rules, except that a diagram without layout only warns (tests and imports). */
 function lintConfig(catalog: DeploymentCatalog): unknown {

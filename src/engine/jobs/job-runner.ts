@@ -83,10 +83,16 @@ export class JobRunner {
           await this.runService(job);
           break;
         case 'call-start': {
-          const payload = job.payload as { definitionKey: string; variables?: Record<string, unknown> };
+          const payload = job.payload as {
+            definitionKey: string;
+            variables?: Record<string, unknown>;
+            businessKey?: string;
+          };
           await runtime.start(payload.definitionKey, {
             instanceId: `${job.instanceId}~${job.executionId}`,
             variables: payload.variables,
+            // A child works on the same case as its parent.
+            businessKey: payload.businessKey ?? undefined,
             actor: 'call-activity',
             parent: { instanceId: job.instanceId, activityId: job.activityId, executionId: job.executionId },
           });
@@ -196,6 +202,11 @@ export class JobRunner {
         },
       ])
       .catch(() => undefined);
+  }
+
+  /** Whether this node's scheduler is polling (readiness). */
+  get polling(): boolean {
+    return !this.stopped;
   }
 
   /** Polls for due jobs until stopped (a node's scheduler). */

@@ -107,6 +107,7 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
           _id: `${record._id}:${wait.executionId}`,
           instanceId: record._id,
           definitionKey: record.definitionKey,
+          ...(record.businessKey ? { businessKey: record.businessKey } : {}),
           activityId: wait.activityId,
           executionId: wait.executionId,
           name: wait.name,
@@ -124,6 +125,7 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
         job: jobFor(record, wait, now, {
           definitionKey: wait.calledElement,
           variables: outcome.variables,
+          businessKey: record.businessKey,
         }),
       });
     } else if (wait.kind === 'service') {

@@ -45,6 +45,13 @@ export interface StartOptions {
   parent?: ParentLink;
   /** A timer start event's schedule is due: fire that start event's timer at once. */
   fireStartTimer?: string;
+  /** The API request behind the start, kept in its history event. */
+  requestId?: string;
+}
+
+/** Where a command came from, for the history. */
+export interface CommandContext {
+  requestId?: string;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -80,14 +87,21 @@ export class Runtime {
       createdAt: now,
       updatedAt: now,
     });
-    if (created) return this.begin(id, options.actor, options.fireStartTimer);
+    if (created) return this.begin(id, options.actor, options.fireStartTimer, options.requestId);
     // The id was taken: an idempotent repeat, which begins the instance only if a crash stopped it before.
     const record = await this.load(id);
-    return record.engineState === null ? this.begin(id, options.actor, options.fireStartTimer) : record;
+    return record.engineState === null
+      ? this.begin(id, options.actor, options.fireStartTimer, options.requestId)
+      : record;
   }
 
   /** Runs a created instance's first step; a no-op once it has run. */
-  private begin(id: string, actor: string, fireStartTimer?: string): Promise<InstanceRecord> {
+  private begin(
+    id: string,
+    actor: string,
+    fireStartTimer?: string,
+    requestId?: string,
+  ): Promise<InstanceRecord> {
     return this.command(
       id,
       (step, record) => {
@@ -99,6 +113,7 @@ export class Runtime {
               at: this.deps.clock.now(),
               type: 'instance.started',
               actor,
+              requestId,
               data: {
                 definitionKey: record.definitionKey,
                 definitionVersion: record.definitionVersion,
@@ -114,7 +129,12 @@ export class Runtime {
     );
   }
 
-  async completeTask(taskId: string, actor: string, data: Record<string, unknown>): Promise<InstanceRecord> {
+  async completeTask(
+    taskId: string,
+    actor: string,
+    data: Record<string, unknown>,
+    context: CommandContext = {},
+  ): Promise<InstanceRecord> {
     const task = await this.deps.tasks.byId(taskId);
     if (!task) throw new PreplanError('not-found', `task ${taskId} does not exist`);
     if (task.status !== 'open')
@@ -131,6 +151,7 @@ export class Runtime {
                   at: this.deps.clock.now(),
                   type: 'task.completed',
                   actor,
+                  requestId: context.requestId,
                   activityId: task.activityId,
                   executionId: task.executionId,
                   data,
@@ -244,13 +265,20 @@ export class Runtime {
     throw new PreplanError('conflict', `instance ${instanceId} is too busy to record history`);
   }
 
-  async cancel(instanceId: string, actor: string, reason: string): Promise<InstanceRecord> {
+  async cancel(
+    instanceId: string,
+    actor: string,
+    reason: string,
+    context: CommandContext = {},
+  ): Promise<InstanceRecord> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const record = await this.load(instanceId);
       if (record.status !== 'running')
         throw new PreplanError('conflict', `instance ${instanceId} is ${record.status}`);
       const now = this.deps.clock.now();
-      const drafts: HistoryDraft[] = [{ at: now, type: 'instance.cancelled', actor, data: { reason } }];
+      const drafts: HistoryDraft[] = [
+        { at: now, type: 'instance.cancelled', actor, requestId: context.requestId, data: { reason } },
+      ];
       const closed = Object.entries(record.waits).map(([executionId, wait]) => ({ executionId, ...wait }));
       const outbox = closeWaits(record, closed, new Map(), [], now);
       const next = finishOutbox(record, drafts, outbox, 'cancelled', {}, undefined, now);

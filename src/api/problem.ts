@@ -1,0 +1,76 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { PreplanError } from '../errors.js';
+
+const TITLES: Record<number, string> = {
+  400: '请求无效',
+  401: '需要登录',
+  403: '无权操作',
+  404: '不存在',
+  409: '冲突',
+  413: '请求体过大',
+  415: '不支持的内容类型',
+  422: '无法处理',
+  429: '请求过于频繁',
+  500: '服务器内部错误',
+  503: '服务暂不可用',
+};
+
+export interface ProblemFields {
+  detail?: string;
+  errors?: unknown[];
+  [key: string]: unknown;
+}
+
+/** RFC 9457 problem details; `type` names the kind of problem in preplan's own vocabulary. */
+export function sendProblem(res: Response, status: number, type: string, fields: ProblemFields = {}): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: `https://preplan.local/problems/${type}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      ...fields,
+      instance: res.req.originalUrl.split('?')[0],
+      requestId: res.locals.requestId,
+    });
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  sendProblem(res, 404, 'not-found', { detail: `${req.method} ${req.originalUrl.split('?')[0]} 不存在` });
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Every error becomes a problem document; nothing internal (stack, driver message) leaks. */
+export function errorHandler(log: (error: unknown, requestId: string) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof PreplanError) {
+      const { errors, ...details } = error.details as { errors?: unknown[] };
+      sendProblem(res, error.status, error.kind, {
+        detail: error.message,
+        ...details,
+        ...(errors ? { errors } : {}),
+      });
+      return;
+    }
+    const parser = error as BodyParserError;
+    if (parser.type === 'entity.too.large')
+      return sendProblem(res, 413, 'too-large', { detail: '请求体超过大小限制' });
+    if (parser.type === 'entity.parse.failed')
+      return sendProblem(res, 400, 'malformed-json', { detail: '请求体不是合法的 JSON' });
+    if (parser.type === 'unsupported.media')
+      return sendProblem(res, 415, 'unsupported-media-type', { detail: '请求体须为 application/json' });
+    if (parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported')
+      return sendProblem(res, 415, 'unsupported-encoding', { detail: '不支持的字符集或编码' });
+    if (parser.expose && typeof parser.status === 'number' && parser.status < 500)
+      return sendProblem(res, parser.status, 'bad-request', { detail: '请求无效' });
+    log(error, String(res.locals.requestId));
+    sendProblem(res, 500, 'internal', { detail: '服务器内部错误，已记录（请求号见 requestId）' });
+  };
+}

@@ -1,0 +1,143 @@
+import type { CaseFilter, CaseRecord, CaseStore } from '../store/case-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { InstanceStore } from '../store/instance-store.js';
+import type { DeliveryStore } from '../store/delivery-store.js';
+import type { Actor } from '../auth/actor.js';
+import { PreplanError } from '../errors.js';
+
+export interface CaseQueryDeps {
+  cases: CaseStore;
+  tasks: TaskStore;
+  instances: InstanceStore;
+  deliveries: DeliveryStore;
+  clock: { now(): Date };
+}
+
+/**
+ * The leading group's leaders, its office and the monitors run every case; auditors and admins
+ * oversee them. Members, writers and the county liaison see the cases they have work in.
+ */
+const SEE_ALL = ['leader', 'deputy', 'office', 'monitor', 'auditor', 'admin'];
+
+export function seesAllCases(actor: Actor): boolean {
+  return actor.roles.some((role) => SEE_ALL.includes(role));
+}
+
+async function visible(deps: CaseQueryDeps, actor: Actor, record: CaseRecord): Promise<boolean> {
+  if (seesAllCases(actor) || record.reportedBy === actor.id) return true;
+  const tasks = await deps.tasks.forCase(record._id);
+  return tasks.some(
+    (task) =>
+      task.candidateGroups.some((group) => actor.roles.includes(group)) ||
+      task.assignee === actor.id ||
+      task.completedBy === actor.id,
+  );
+}
+
+type DeadlineState = 'pending' | 'met' | 'missed' | 'late';
+
+function deadlineState(
+  due: Date | null | undefined,
+  done: Date | undefined,
+  now: Date,
+): DeadlineState | null {
+  if (!due) return null;
+  if (done) return done.getTime() <= due.getTime() ? 'met' : 'late';
+  return now.getTime() > due.getTime() ? 'missed' : 'pending';
+}
+
+function summary(record: CaseRecord, now: Date) {
+  return {
+    id: record._id,
+    title: record.title,
+    category: record.category,
+    platform: record.platform,
+    grade: record.grade,
+    status: record.status,
+    drill: record.drill,
+    firstSeenAt: record.firstSeenAt,
+    occurredAt: record.occurredAt,
+    replyDueAt: record.deadlines.replyDueAt,
+    reply: deadlineState(record.deadlines.replyDueAt, record.deadlines.repliedAt, now),
+    createdAt: record.createdAt,
+    closedAt: record.closedAt,
+  };
+}
+
+export async function listCases(
+  deps: CaseQueryDeps,
+  actor: Actor,
+  filter: CaseFilter,
+  page: { skip: number; limit: number },
+) {
+  const now = deps.clock.now();
+  if (seesAllCases(actor)) return (await deps.cases.list(filter, page)).map((r) => summary(r, now));
+  // Few cases per person: filter a larger window by visibility, then page.
+  const candidates = await deps.cases.list(filter, { skip: 0, limit: 1000 });
+  const shown: CaseRecord[] = [];
+  for (const record of candidates) if (await visible(deps, actor, record)) shown.push(record);
+  return shown.slice(page.skip, page.skip + page.limit).map((r) => summary(r, now));
+}
+
+/** Everything about one case: facts, grades, deadlines and their state, tasks, publications, processes. */
+export async function caseDetail(deps: CaseQueryDeps, actor: Actor, id: string) {
+  const record = await deps.cases.byId(id);
+  if (!record || !(await visible(deps, actor, record)))
+    throw new PreplanError('not-found', `案件 ${id} 不存在`);
+  const now = deps.clock.now();
+  const [tasks, instances, deliveries] = await Promise.all([
+    deps.tasks.forCase(id),
+    deps.instances.list({ businessKey: id }),
+    deps.deliveries.forCase(id),
+  ]);
+  const { sourceKeys: _keys, ...facts } = record;
+  return {
+    ...facts,
+    id: record._id,
+    deadlines: {
+      report: {
+        dueAt: record.deadlines.reportDueAt ?? null,
+        doneAt: record.deadlines.reportedAt ?? null,
+        state: deadlineState(record.deadlines.reportDueAt, record.deadlines.reportedAt, now),
+      },
+      reply: {
+        dueAt: record.deadlines.replyDueAt,
+        doneAt: record.deadlines.repliedAt ?? null,
+        breachedAt: record.deadlines.replyBreachedAt ?? null,
+        state: deadlineState(record.deadlines.replyDueAt, record.deadlines.repliedAt, now),
+      },
+    },
+    tasks: tasks.map((task) => ({
+      id: task._id,
+      name: task.name,
+      activityId: task.activityId,
+      instanceId: task.instanceId,
+      candidateGroups: task.candidateGroups,
+      status: task.status,
+      claimedBy: task.claimedBy,
+      createdAt: task.createdAt,
+      dueAt: task.dueAt,
+      completedAt: task.completedAt,
+      completedBy: task.completedBy,
+    })),
+    instances: instances
+      .map((instance) => ({
+        id: instance._id,
+        definitionKey: instance.definitionKey,
+        definitionVersion: instance.definitionVersion,
+        status: instance.status,
+        createdAt: instance.createdAt,
+        endedAt: instance.endedAt,
+        waitingAt: Object.values(instance.waits).map((wait) => wait.activityId),
+      }))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+    messages: deliveries.map((d) => ({
+      template: d.template,
+      channel: d.channel,
+      target: d.target,
+      subject: d.subject,
+      sentAt: d.sentAt,
+      drill: d.drill,
+    })),
+  };
+}
