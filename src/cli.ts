@@ -4,13 +4,67 @@ import { EmbeddedMongoServer } from './embedded-mongo/server.js';
 import { runEmbeddedMongo } from './embedded-mongo/main.js';
 import { startPreplanNode } from './app/preplan-node.js';
 import { startPreplanServer } from './app/preplan-server.js';
+import { openStoreForCommand } from './app/store-access.js';
+import { openStores } from './store/index.js';
+import { UserAdmin } from './auth/user-admin.js';
+import { randomPassword } from './auth/passwords.js';
+import { systemClock } from './engine/clock.js';
 
 const USAGE = `usage: preplan <command>
 
-  serve          start a preplan node: store (embedded unless MONGODB_URI is set),
-                 deploy processes/, scheduler for timers and service jobs
-  mongo [...]    run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
+  serve                       start a preplan node: store (embedded unless MONGODB_URI is set),
+                              deploy processes/, scheduler, and the API and web UI (PREPLAN_PORT)
+  users list                  list users and their roles
+  users add ID ROLE[,ROLE] [DISPLAY NAME]
+                              create a user; prints a generated password once
+  users password ID           set a new generated password; prints it once
+  users remove-demo           remove the demo accounts made on the first start
+  mongo [...]                 run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
 `;
+
+async function usersCommand(args: string[]): Promise<void> {
+  const config = loadConfig();
+  const store = await openStoreForCommand(config);
+  try {
+    const stores = await openStores(store.connection);
+    const admin = new UserAdmin({ ...stores, clock: systemClock });
+    const [sub, id, rolesArg, ...name] = args;
+    switch (sub) {
+      case 'list':
+        for (const user of await stores.users.list())
+          process.stdout.write(
+            `${user._id.padEnd(24)} ${user.roles.join(',').padEnd(24)} ${user.active ? '' : 'inactive '}${user.demo ? 'demo' : ''}\n`,
+          );
+        return;
+      case 'add': {
+        if (!id || !rolesArg) throw new Error('usage: preplan users add ID ROLE[,ROLE] [DISPLAY NAME]');
+        const { password } = await admin.create({
+          id,
+          roles: rolesArg.split(','),
+          displayName: name.join(' ') || id,
+        });
+        process.stdout.write(`created ${id}; password (shown once): ${password}\n`);
+        return;
+      }
+      case 'password': {
+        if (!id) throw new Error('usage: preplan users password ID');
+        const password = randomPassword();
+        await admin.update(id, { password });
+        process.stdout.write(`new password for ${id} (shown once): ${password}\n`);
+        return;
+      }
+      case 'remove-demo': {
+        const removed = await admin.removeDemoUsers();
+        process.stdout.write(removed.length ? `removed ${removed.join(', ')}\n` : 'no demo accounts\n');
+        return;
+      }
+      default:
+        throw new Error(`unknown users command "${sub ?? ''}"\n${USAGE}`);
+    }
+  } finally {
+    await store.close();
+  }
+}
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -76,6 +130,8 @@ async function main(argv: string[]): Promise<void> {
     case 'mongo':
       await runEmbeddedMongo(rest);
       return;
+    case 'users':
+      return usersCommand(rest);
     case undefined:
     case 'help':
     case '--help':
