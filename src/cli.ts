@@ -5,6 +5,7 @@ import { runEmbeddedMongo } from './embedded-mongo/main.js';
 import { startPreplanNode } from './app/preplan-node.js';
 import { startPreplanServer } from './app/preplan-server.js';
 import { openStoreForCommand } from './app/store-access.js';
+import { serveWebUi } from './app/web-ui.js';
 import { openStores } from './store/index.js';
 import { UserAdmin } from './auth/user-admin.js';
 import { randomPassword } from './auth/passwords.js';
@@ -88,6 +89,7 @@ async function serve(): Promise<void> {
     trustProxy: config.trustProxy,
     loginAttempts: config.loginAttempts,
     log,
+    extra: serveWebUi(),
   });
   if (http.bootstrapped.length > 0) {
     // Shown once, on the console only: the store keeps nothing but argon2 hashes.
