@@ -10,8 +10,10 @@ export interface ParentLink {
 }
 
 export interface WaitEntry {
-  kind: 'task' | 'timer' | 'service' | 'call';
+  kind: 'task' | 'timer' | 'service' | 'call' | 'message' | 'signal';
   activityId: string;
+  /** Message or signal name the execution waits for. */
+  event?: string;
 }
 
 export interface InstanceRecord {
@@ -29,6 +31,8 @@ export interface InstanceRecord {
   /** Executions waiting on the host (user tasks, timers, service jobs, calls), by execution id. */
   waits: Record<string, WaitEntry>;
   parent?: ParentLink;
+  /** `signal:<name>` / `message:<name>` this instance waits for: an index to find receivers. */
+  awaiting?: string[];
   /** What this revision still has to write elsewhere; emptied once written. */
   outbox: OutboxEntry[];
   /** Set while the outbox is not written out yet (an indexed marker for repair). */
@@ -55,6 +59,7 @@ const instanceSchema = new Schema<InstanceRecord>(
     variables: { type: Schema.Types.Mixed, default: {} },
     waits: { type: Schema.Types.Mixed, default: {} },
     parent: { type: Schema.Types.Mixed },
+    awaiting: { type: [String], default: undefined },
     outbox: { type: Schema.Types.Mixed, default: [] },
     pendingOutbox: Boolean,
     historySeq: { type: Number, required: true },
@@ -69,6 +74,7 @@ const instanceSchema = new Schema<InstanceRecord>(
 );
 instanceSchema.index({ definitionKey: 1, status: 1 });
 instanceSchema.index({ businessKey: 1 });
+instanceSchema.index({ awaiting: 1 }, { sparse: true });
 instanceSchema.index({ pendingOutbox: 1 }, { sparse: true });
 
 export type InstanceChanges = Omit<
@@ -144,6 +150,16 @@ export class InstanceStore {
       .limit(limit)
       .lean<InstanceRecord[]>()
       .exec();
+  }
+
+  /** Running instances waiting for a signal or message (`signal:<name>`). */
+  async awaitingEvent(event: string, limit = 10_000): Promise<string[]> {
+    const found = await this.model
+      .find({ awaiting: event, status: 'running' }, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return found.map((record) => record._id);
   }
 
   list(

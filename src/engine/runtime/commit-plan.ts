@@ -78,7 +78,7 @@ export function closeWaits(
         completedBy: done?.actor,
         data: done?.data,
       });
-    } else {
+    } else if (kind === 'timer' || kind === 'service' || kind === 'call') {
       outbox.push({
         kind: 'job-finish',
         jobId: jobId(record._id, activityId, executionId),
@@ -130,16 +130,20 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
       });
     } else if (wait.kind === 'service') {
       outbox.push({ kind: 'job-schedule', job: jobFor(record, wait, now, { input: wait.input ?? {} }) });
-    } else outbox.push({ kind: 'job-schedule', job: jobFor(record, wait, now) });
+    } else if (wait.kind === 'timer') outbox.push({ kind: 'job-schedule', job: jobFor(record, wait, now) });
+    // Messages and signals wait for a caller: nothing to schedule.
   }
   outbox.push(...closeWaits(record, closed, applied.closing ?? new Map(), drafts, now));
   const status = outcome.status;
   const waits = Object.fromEntries(
     outcome.waits.map((wait): [string, WaitEntry] => [
       wait.executionId,
-      { kind: wait.kind, activityId: wait.activityId },
+      { kind: wait.kind, activityId: wait.activityId, ...(wait.event ? { event: wait.event } : {}) },
     ]),
   );
+  const awaiting = [
+    ...new Set(outcome.waits.filter((wait) => wait.event).map((wait) => `${wait.kind}:${wait.event}`)),
+  ];
   const finished = finishOutbox(record, drafts, outbox, status, outcome.variables, outcome.error, now);
   return {
     changes: {
@@ -148,6 +152,7 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
       engineState: outcome.engineState,
       variables: outcome.variables,
       waits,
+      awaiting: awaiting.length ? awaiting : undefined,
       outbox: finished.outbox,
       historySeq: finished.seq,
       historyHead: finished.hash,

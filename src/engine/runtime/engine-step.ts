@@ -7,7 +7,7 @@ import { timerDueAt } from './timer-due.js';
 import { noScripts, safeEngineExpressions } from './engine-expressions.js';
 import { CLOCK_SETTING, TIME_ZONE_SETTING, lendClock } from './virtual-time.js';
 
-export type WaitKind = 'task' | 'timer' | 'service' | 'call';
+export type WaitKind = 'task' | 'timer' | 'service' | 'call' | 'message' | 'signal';
 
 /** Something the instance waits on that the host must provide: a person, a time, a job, a child. */
 export interface OpenWait {
@@ -23,6 +23,8 @@ export interface OpenWait {
   dueAt?: Date;
   timerType?: string;
   topic?: string;
+  /** Message or signal: its name (or id when unnamed). */
+  event?: string;
   /** Service task: its resolved `camunda:inputParameter`s. */
   input?: Record<string, unknown>;
   calledElement?: string;
@@ -365,19 +367,31 @@ export class EngineStep {
     return true;
   }
 
+  private waitingFor(kind: 'message' | 'signal', name: string): ActivityApi[] {
+    return this.postponed().filter((candidate) => {
+      const event = candidate.content[kind] as { id?: string; name?: string } | undefined;
+      return event && (event.id === name || event.name === name);
+    });
+  }
+
   /**
    * Delivers a message (by the bpmn:Message id or name) to the one element waiting for it:
    * a receive task or a message catch event. Its payload is merged into the variables.
    */
   deliverMessage(message: string, payload: Record<string, unknown>): boolean {
-    const api = this.postponed().find((candidate) => {
-      const waitingFor = candidate.content.message as { id?: string; name?: string } | undefined;
-      return waitingFor && (waitingFor.id === message || waitingFor.name === message);
-    });
+    const [api] = this.waitingFor('message', message);
     if (!api) return false;
     this.assign(api.owner.environment, payload);
     api.signal(payload);
     return true;
+  }
+
+  /** A signal reaches every element of this instance that waits for it; returns how many. */
+  deliverSignal(signal: string, payload: Record<string, unknown>): number {
+    const receivers = this.waitingFor('signal', signal);
+    if (receivers.length) this.assign(receivers[0].owner.environment, payload);
+    for (const api of receivers) api.signal(payload);
+    return receivers.length;
   }
 
   /** The service tasks currently parked (after a delivery, the one delivered is gone). */
@@ -407,6 +421,10 @@ export class EngineStep {
           assignee: resolve(b.assignee),
           dueDate: due && !Number.isNaN(Date.parse(due)) ? new Date(due) : undefined,
         });
+      } else if (api.content.message || api.content.signal) {
+        const kind = api.content.message ? 'message' : 'signal';
+        const event = api.content[kind] as { id?: string; name?: string };
+        waits.push({ kind, activityId: api.id, executionId: api.executionId, event: event.name ?? event.id });
       } else if (api.type === 'bpmn:CallActivity') {
         waits.push({
           kind: 'call',

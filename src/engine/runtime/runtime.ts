@@ -235,6 +235,47 @@ export class Runtime {
     );
   }
 
+  /** Delivers a signal to the elements of one instance that wait for it. */
+  deliverSignal(instanceId: string, signal: string, payload: Record<string, unknown>, actor: string) {
+    return this.command(
+      instanceId,
+      (step) => {
+        const received = step.deliverSignal(signal, payload);
+        return {
+          applied: received > 0,
+          drafts: received
+            ? [
+                {
+                  at: this.deps.clock.now(),
+                  type: 'signal.delivered',
+                  actor,
+                  data: { signal, payload, received },
+                },
+              ]
+            : [],
+        };
+      },
+      { refusal: `nothing in instance ${instanceId} waits for signal "${signal}"` },
+    );
+  }
+
+  /**
+   * Throws a signal to every running instance waiting for it (a signal is a broadcast); returns
+   * the instances that received it. One that moved on meanwhile is skipped.
+   */
+  async broadcastSignal(signal: string, payload: Record<string, unknown>, actor: string): Promise<string[]> {
+    const received: string[] = [];
+    for (const id of await this.deps.instances.awaitingEvent(`signal:${signal}`)) {
+      try {
+        await this.deliverSignal(id, signal, payload, actor);
+        received.push(id);
+      } catch (error) {
+        if (!(error instanceof PreplanError && error.kind === 'conflict')) throw error;
+      }
+    }
+    return received;
+  }
+
   /** Appends events to an instance's history without running its engine (incidents, notes). */
   async appendHistory(instanceId: string, drafts: HistoryDraft[]): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
