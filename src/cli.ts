@@ -10,6 +10,7 @@ import { openStores } from './store/index.js';
 import { UserAdmin } from './auth/user-admin.js';
 import { randomPassword } from './auth/passwords.js';
 import { systemClock } from './engine/clock.js';
+import { verifyAll } from './audit/verify-all.js';
 
 const USAGE = `usage: preplan <command>
 
@@ -20,8 +21,34 @@ const USAGE = `usage: preplan <command>
                               create a user; prints a generated password once
   users password ID           set a new generated password; prints it once
   users remove-demo           remove the demo accounts made on the first start
+  audit verify [--case ID]    check every instance's hash-chained history (or one case's);
+                              names the event altered, removed or inserted; exit 1 if any
   mongo [...]                 run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
 `;
+
+async function auditCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new Error(`unknown audit command "${sub ?? ''}"\n${USAGE}`);
+  const caseAt = rest.indexOf('--case');
+  const caseId = caseAt >= 0 ? rest[caseAt + 1] : undefined;
+  if (caseAt >= 0 && !caseId) throw new Error('usage: preplan audit verify [--case ID]');
+  const store = await openStoreForCommand(loadConfig());
+  try {
+    const verdicts = await verifyAll(await openStores(store.connection), { caseId });
+    const bad = verdicts.filter((v) => !v.ok);
+    for (const v of bad)
+      process.stdout.write(
+        `TAMPERED ${v.instanceId} event ${v.problem!.seq}: ${v.problem!.kind} (${v.problem!.detail})\n`,
+      );
+    process.stdout.write(
+      `${verdicts.length} instance(s), ${verdicts.reduce((n, v) => n + v.events, 0)} events checked: ` +
+        `${bad.length ? `${bad.length} tampered` : 'all intact'}\n`,
+    );
+    if (bad.length) process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
 
 async function usersCommand(args: string[]): Promise<void> {
   const config = loadConfig();
@@ -134,6 +161,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'users':
       return usersCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     case undefined:
     case 'help':
     case '--help':

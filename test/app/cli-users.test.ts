@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { testMongoUri } from '../support/test-database.js';
+import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 
 const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -17,6 +18,7 @@ async function preplan(...args: string[]) {
 }
 
 afterAll(async () => {
+  await stopDiagramValidator();
   const connection = await mongoose.createConnection(testMongoUri(), { dbName: database }).asPromise();
   await connection.dropDatabase();
   await connection.close();
@@ -35,4 +37,20 @@ test('`preplan users add` creates a user with a password shown once; a bad role 
   await connection.close();
   expect(stored?.hash).toMatch(/^\$argon2id\$/);
   expect(JSON.stringify(stored)).not.toContain(password);
+}, 60_000);
+
+test('`preplan audit verify` passes an intact store and names a tampered event (exit 1)', async () => {
+  const connection = await mongoose.createConnection(testMongoUri(), { dbName: database }).asPromise();
+  const { createHarness } = await import('../support/runtime-harness.js');
+  const h = await createHarness(connection);
+  await h.deploy('review-notify.bpmn');
+  const { _id } = await h.runtime.start('review-notify', { actor: 'alice', variables: { grade: 1 } });
+  const intact = await preplan('audit', 'verify');
+  expect(intact.stdout).toMatch(/1 instance\(s\), \d+ events checked: all intact/);
+  await connection.db!.collection('history').updateOne({ _id: `${_id}:3` as never }, { $set: { actor: 'mallory' } });
+  await connection.close();
+  await expect(preplan('audit', 'verify')).rejects.toMatchObject({
+    code: 1,
+    stdout: expect.stringContaining(`TAMPERED ${_id} event 3: altered`),
+  });
 }, 60_000);
