@@ -11,6 +11,8 @@ import { UserAdmin } from './auth/user-admin.js';
 import { randomPassword } from './auth/passwords.js';
 import { systemClock } from './engine/clock.js';
 import { verifyAll } from './audit/verify-all.js';
+import { replayInstance } from './audit/replay.js';
+import { DefinitionCache } from './engine/runtime/definition-cache.js';
 
 const USAGE = `usage: preplan <command>
 
@@ -23,11 +25,14 @@ const USAGE = `usage: preplan <command>
   users remove-demo           remove the demo accounts made on the first start
   audit verify [--case ID]    check every instance's hash-chained history (or one case's);
                               names the event altered, removed or inserted; exit 1 if any
+  audit replay INSTANCE       re-run an instance's recorded inputs through its own diagram version
+                              on virtual time; names the first step that differs; exit 1 if any
   mongo [...]                 run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
 `;
 
 async function auditCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'replay') return replayCommand(rest[0]);
   if (sub !== 'verify') throw new Error(`unknown audit command "${sub ?? ''}"\n${USAGE}`);
   const caseAt = rest.indexOf('--case');
   const caseId = caseAt >= 0 ? rest[caseAt + 1] : undefined;
@@ -45,6 +50,27 @@ async function auditCommand(args: string[]): Promise<void> {
         `${bad.length ? `${bad.length} tampered` : 'all intact'}\n`,
     );
     if (bad.length) process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function replayCommand(instanceId: string | undefined): Promise<void> {
+  if (!instanceId) throw new Error('usage: preplan audit replay INSTANCE');
+  const store = await openStoreForCommand(loadConfig());
+  try {
+    const stores = await openStores(store.connection);
+    const record = await stores.instances.load(instanceId);
+    if (!record) throw new Error(`instance ${instanceId} does not exist`);
+    const definition = await new DefinitionCache(stores.definitions).get(record.definitionId);
+    const result = await replayInstance(
+      instanceId,
+      definition,
+      await stores.history.forInstance(instanceId),
+      record.variables,
+    );
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (!result.ok) process.exitCode = 1;
   } finally {
     await store.close();
   }

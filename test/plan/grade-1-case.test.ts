@@ -1,4 +1,4 @@
-import { HOUR, countyLinks, data, incident, mailsTo, usePlanHarness } from './plan-support.js';
+import { HOUR, countyLinks, data, incident, mailsTo, replayCase, usePlanHarness } from './plan-support.js';
 
 const plan = usePlanHarness();
 
@@ -62,6 +62,7 @@ test('a grade-1 case: the county is reported to, guides through its signed link,
   await h.complete(id, 'ConfirmSubsided', 'office', data['subsidence-confirmation']);
   await h.complete(id, 'Review', 'office', data['closing-review']);
   expect(await h.caseOf(id)).toMatchObject({ status: 'closed' });
+  for (const replay of await replayCase(h, id)) expect(replay).toMatchObject({ ok: true });
 });
 
 test('a county link expires after the configured hours', async () => {

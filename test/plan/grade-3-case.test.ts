@@ -1,4 +1,4 @@
-import { MINUTE, data, incident, mailsTo, usePlanHarness } from './plan-support.js';
+import { MINUTE, data, incident, mailsTo, replayCase, usePlanHarness } from './plan-support.js';
 
 const plan = usePlanHarness();
 
@@ -72,4 +72,8 @@ test('a grade-3 case runs from intake to closing review with the leading group i
   const timers = await h.node.stores.jobs.find({ kind: 'timer' });
   expect(timers.filter((t) => t.status === 'pending')).toEqual([]);
   expect(mailsTo(h, 'leader1@street.example')).toHaveLength(1);
+  // Every process of the case replays from its history to the same steps and variables.
+  const replays = await replayCase(h, id);
+  expect(replays.length).toBe(2);
+  for (const replay of replays) expect(replay).toMatchObject({ ok: true });
 });

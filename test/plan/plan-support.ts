@@ -63,3 +63,23 @@ export function countyLinks(h: import('../support/plan-harness.js').PlanHarness)
       if (!tokens.includes(match[1])) tokens.push(match[1]);
   return tokens;
 }
+
+/** Replays every process of a case from its history; each must agree with its record. */
+export async function replayCase(h: import('../support/plan-harness.js').PlanHarness, caseId: string) {
+  const { replayInstance } = await import('../../src/audit/replay.js');
+  const { DefinitionCache } = await import('../../src/engine/runtime/definition-cache.js');
+  const definitions = new DefinitionCache(h.node.stores.definitions);
+  const results = [];
+  for (const instance of await h.node.stores.instances.list({ businessKey: caseId })) {
+    const record = (await h.node.stores.instances.load(instance._id))!;
+    results.push(
+      await replayInstance(
+        record._id,
+        await definitions.get(record.definitionId),
+        await h.node.stores.history.forInstance(record._id),
+        record.variables,
+      ),
+    );
+  }
+  return results;
+}

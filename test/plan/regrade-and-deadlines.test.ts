@@ -1,4 +1,4 @@
-import { HOUR, MINUTE, data, incident, mailsTo, usePlanHarness } from './plan-support.js';
+import { HOUR, MINUTE, data, incident, mailsTo, replayCase, usePlanHarness } from './plan-support.js';
 
 const plan = usePlanHarness();
 
@@ -38,6 +38,9 @@ test('a grade-3 case that worsens is re-graded to 1 mid-flight: the county chain
   });
   // The reply deadline still counts from when the incident occurred.
   expect(record.deadlines.replyDueAt.getTime() - record.occurredAt.getTime()).toBe(12 * HOUR);
+  const replays = await replayCase(h, id);
+  expect(replays).toHaveLength(3);
+  for (const replay of replays) expect(replay).toMatchObject({ ok: true });
 });
 
 test('the 12-hour reply deadline: reminders at 8 h and 11 h, then a recorded breach that notifies the leader', async () => {

@@ -169,10 +169,14 @@ export class Runtime {
     return this.command(instanceId, (step, record) => {
       // An overdue timer already fired while the engine resumed: that is this job done.
       if (!record.waits[executionId]) return { applied: true, drafts: [] };
-      const applied = step.fireTimer(executionId);
+      // Recorded even when the engine fired the overdue timer itself while resuming: this
+      // command is when it fired, and a replay needs the moment.
+      const fired = step.fireTimer(executionId);
       return {
         applied: true,
-        drafts: applied ? [{ at: this.deps.clock.now(), type: 'timer.fired', actor, executionId }] : [],
+        drafts: [
+          { at: this.deps.clock.now(), type: 'timer.fired', actor, executionId, data: { onResume: !fired } },
+        ],
       };
     });
   }
