@@ -10,6 +10,7 @@ import { definitionRoutes } from './routes/definition-routes.js';
 import { instanceRoutes } from './routes/instance-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { externalRoutes } from './routes/external-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { createMetrics, systemRoutes } from './routes/system-routes.js';
 import { MAX_DIAGRAM_BYTES } from '../engine/definitions/diagram-limits.js';
 
@@ -51,6 +52,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): Express {
   app.use(instanceRoutes(deps));
   app.use(userRoutes(deps));
   app.use(externalRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use('/api', notFound);
   options.extra?.(app);
   app.use(notFound);

@@ -68,6 +68,9 @@ export function errorHandler(log: (error: unknown, requestId: string) => void): 
       return sendProblem(res, 415, 'unsupported-media-type', { detail: '请求体须为 application/json' });
     if (parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported')
       return sendProblem(res, 415, 'unsupported-encoding', { detail: '不支持的字符集或编码' });
+    // The router's own 400 for a path parameter that is not valid percent-encoding (not `expose`d).
+    if (error instanceof URIError && parser.status === 400)
+      return sendProblem(res, 400, 'bad-path', { detail: '路径中的百分号编码无效' });
     if (parser.expose && typeof parser.status === 'number' && parser.status < 500)
       return sendProblem(res, parser.status, 'bad-request', { detail: '请求无效' });
     log(error, String(res.locals.requestId));

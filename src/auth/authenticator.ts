@@ -57,9 +57,12 @@ export class Authenticator {
     return { actor: this.actorOf(user), csrf: session.csrf };
   }
 
-  /** `pp_<id>_<secret>`: an integration acting in one role. */
+  /**
+   * `pp_<id>_<secret>`: an integration acting in one role. The id is always 12 characters
+   * (9 random bytes, base64url); both parts may contain `_`, so it is cut at that length.
+   */
   async fromToken(token: string): Promise<Actor | null> {
-    const match = /^pp_([A-Za-z0-9_-]{8,40})_([A-Za-z0-9_-]{20,100})$/.exec(token);
+    const match = /^pp_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{20,100})$/.exec(token);
     if (!match) return null;
     const record = await this.deps.tokens.byId(match[1]);
     if (!record || record.revokedAt) return null;

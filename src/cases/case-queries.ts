@@ -2,6 +2,8 @@ import type { CaseFilter, CaseRecord, CaseStore } from '../store/case-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { InstanceStore } from '../store/instance-store.js';
 import type { DeliveryStore } from '../store/delivery-store.js';
+import type { DefinitionStore } from '../store/definition-store.js';
+import { elementNames } from '../engine/definitions/element-names.js';
 import type { Actor } from '../auth/actor.js';
 import { PreplanError } from '../errors.js';
 
@@ -10,6 +12,7 @@ export interface CaseQueryDeps {
   tasks: TaskStore;
   instances: InstanceStore;
   deliveries: DeliveryStore;
+  definitions: DefinitionStore;
   clock: { now(): Date };
 }
 
@@ -21,6 +24,14 @@ const SEE_ALL = ['leader', 'deputy', 'office', 'monitor', 'auditor', 'admin'];
 
 export function seesAllCases(actor: Actor): boolean {
   return actor.roles.some((role) => SEE_ALL.includes(role));
+}
+
+/** The case, if this caller may read it (others get the same not-found as for a missing case). */
+export async function readableCase(deps: CaseQueryDeps, actor: Actor, id: string): Promise<CaseRecord> {
+  const record = await deps.cases.byId(id);
+  if (!record || !(await visible(deps, actor, record)))
+    throw new PreplanError('not-found', `案件 ${id} 不存在`);
+  return record;
 }
 
 async function visible(deps: CaseQueryDeps, actor: Actor, record: CaseRecord): Promise<boolean> {
@@ -120,17 +131,26 @@ export async function caseDetail(deps: CaseQueryDeps, actor: Actor, id: string) 
       completedAt: task.completedAt,
       completedBy: task.completedBy,
     })),
-    instances: instances
-      .map((instance) => ({
-        id: instance._id,
-        definitionKey: instance.definitionKey,
-        definitionVersion: instance.definitionVersion,
-        status: instance.status,
-        createdAt: instance.createdAt,
-        endedAt: instance.endedAt,
-        waitingAt: Object.values(instance.waits).map((wait) => wait.activityId),
-      }))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+    instances: (
+      await Promise.all(
+        instances.map(async (instance) => {
+          const definition = await deps.definitions.byId(instance.definitionId);
+          const names = definition ? elementNames(definition.source) : {};
+          const waitingAt = [...new Set(Object.values(instance.waits).map((wait) => wait.activityId))];
+          return {
+            id: instance._id,
+            definitionKey: instance.definitionKey,
+            definitionVersion: instance.definitionVersion,
+            name: definition?.name ?? instance.definitionKey,
+            status: instance.status,
+            createdAt: instance.createdAt,
+            endedAt: instance.endedAt,
+            waitingAt,
+            waiting: waitingAt.map((activityId) => ({ activityId, name: names[activityId] ?? activityId })),
+          };
+        }),
+      )
+    ).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
     messages: deliveries.map((d) => ({
       template: d.template,
       channel: d.channel,

@@ -21,9 +21,16 @@ export function mayRead(task: TaskRecord, actor: Actor): boolean {
   return mayAct(task, actor) || task.claimedBy === actor.id || actor.roles.some((r) => OVERSEERS.includes(r));
 }
 
-/** Due-soon first; tasks without a deadline after those with one, oldest first. */
-function byUrgency(a: TaskRecord, b: TaskRecord): number {
-  const due = (task: TaskRecord) => (task.dueAt ? task.dueAt.getTime() : Number.POSITIVE_INFINITY);
+/**
+ * Most urgent first: a task's own deadline, or its case's reply deadline while the reply is
+ * still owed, whichever is earlier; tasks with neither last, oldest first.
+ */
+function byUrgency(a: TaskSummary, b: TaskSummary): number {
+  const due = (task: TaskSummary) =>
+    Math.min(
+      task.dueAt ? task.dueAt.getTime() : Number.POSITIVE_INFINITY,
+      task.case && !task.case.repliedAt ? task.case.replyDueAt.getTime() : Number.POSITIVE_INFINITY,
+    );
   return due(a) - due(b) || a.createdAt.getTime() - b.createdAt.getTime();
 }
 
@@ -42,7 +49,15 @@ export interface TaskSummary {
   completedBy?: string;
   instanceId: string;
   definitionKey: string;
-  case?: { id: string; title: string; grade: number; drill: boolean; replyDueAt: Date };
+  case?: {
+    id: string;
+    title: string;
+    grade: number;
+    drill: boolean;
+    replyDueAt: Date;
+    /** When the public reply went out; absent while it is still owed. */
+    repliedAt?: Date;
+  };
 }
 
 function summary(task: TaskRecord, record: CaseRecord | undefined): TaskSummary {
@@ -69,6 +84,7 @@ function summary(task: TaskRecord, record: CaseRecord | undefined): TaskSummary 
             grade: record.grade,
             drill: record.drill,
             replyDueAt: record.deadlines.replyDueAt,
+            ...(record.deadlines.repliedAt ? { repliedAt: record.deadlines.repliedAt } : {}),
           },
         }
       : {}),
@@ -99,7 +115,7 @@ export async function listTasks(
       ...(filter.mine ? { claimedBy: actor.id } : {}),
     },
   );
-  return withCases(deps, tasks.sort(byUrgency));
+  return (await withCases(deps, tasks)).sort(byUrgency);
 }
 
 /**

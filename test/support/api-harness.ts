@@ -63,6 +63,39 @@ export class ApiClient {
   }
 }
 
+/** Collections whose documents legitimately change on reads: signing in adds sessions, a token's use stamps it. */
+const VOLATILE: Record<string, string[]> = { sessions: ['*'], tokens: ['lastUsedAt'] };
+
+/**
+ * What the store holds: every collection's count and documents (sorted by id), for comparing
+ * before and after requests that must change nothing. Sessions count only; tokens without
+ * `lastUsedAt`.
+ */
+export async function storeSnapshot(
+  h: PlanHarness,
+): Promise<Record<string, { count: number; docs?: unknown[] }>> {
+  const snapshot: Record<string, { count: number; docs?: unknown[] }> = {};
+  for (const collection of await h.node.connection.db!.collections()) {
+    const docs = await collection.find({}).toArray();
+    const volatile = VOLATILE[collection.collectionName] ?? [];
+    snapshot[collection.collectionName] = {
+      count: docs.length,
+      ...(volatile.includes('*')
+        ? {}
+        : {
+            docs: docs
+              .map((doc) => {
+                const copy: Record<string, unknown> = { ...doc };
+                for (const field of volatile) delete copy[field];
+                return copy;
+              })
+              .sort((a, b) => String(a._id).localeCompare(String(b._id))),
+          }),
+    };
+  }
+  return snapshot;
+}
+
 export interface ApiHarness {
   h: PlanHarness;
   server: PreplanServer;
@@ -71,11 +104,28 @@ export interface ApiHarness {
   anonymous(): ApiClient;
 }
 
-/** The real plan node (virtual time, scheduler off: call `h.drain()`) behind the real HTTP API. */
-export function useApiHarness(options: { loginAttempts?: number } = {}): { readonly api: ApiHarness } {
+/**
+ * Virtual time for API tests: in the future, because the store's TTL monitor expires sessions by
+ * wall-clock time (once a minute): sessions made at a virtual time in the past vanish at its next
+ * sweep and a signed-in client gets 401 in mid-test. A Saturday at 09:00 in Shanghai, like the
+ * plan harness's default.
+ */
+const API_START = '2037-03-14T01:00:00.000Z';
+
+/**
+ * The real plan node (virtual time, scheduler off: call `h.drain()`) behind the real HTTP API:
+ * a fresh one for each test, or with `shared: true` one for all tests of the enclosing describe
+ * (or file): for table-driven tests, whose rows must not depend on each other's changes.
+ */
+export function useApiHarness(options: { loginAttempts?: number; shared?: boolean; start?: string } = {}): {
+  readonly api: ApiHarness;
+} {
   let api: ApiHarness | undefined;
-  beforeEach(async () => {
-    const h = await startPlanHarness(`test_api_${randomBytes(4).toString('hex')}`);
+  const [setUp, tearDown] = options.shared ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  setUp(async () => {
+    const h = await startPlanHarness(`test_api_${randomBytes(4).toString('hex')}`, {
+      start: options.start ?? API_START,
+    });
     const server = await startPreplanServer(h.node, {
       port: 0,
       host: '127.0.0.1',
@@ -101,7 +151,7 @@ export function useApiHarness(options: { loginAttempts?: number } = {}): { reado
       anonymous: () => new ApiClient(server.url),
     };
   });
-  afterEach(async () => {
+  tearDown(async () => {
     await api?.server.stop();
     await api?.h.close();
     api = undefined;

@@ -7,9 +7,11 @@ import { MAX_DIAGRAM_BYTES } from '../../engine/definitions/diagram-limits.js';
 
 const xmlBody = express.text({ type: ['application/xml', 'text/xml'], limit: MAX_DIAGRAM_BYTES });
 
-/** A diagram arrives as XML (`application/xml`) or as JSON `{ "xml": "…" }`. */
+/** A diagram arrives as XML (`application/xml`) or as JSON `{ "xml": "…" }`; any other type is 415. */
 function diagramOf(req: express.Request): string {
   if (req.is(['application/xml', 'text/xml']) && typeof req.body === 'string') return req.body;
+  if (!req.is(['application/xml', 'text/xml', 'application/json']))
+    throw Object.assign(new Error('unsupported media type'), { type: 'unsupported.media', status: 415 });
   const body = req.body as { xml?: unknown } | undefined;
   if (req.is('application/json') && body && typeof body.xml === 'string' && Object.keys(body).length === 1)
     return body.xml;

@@ -47,6 +47,8 @@ const tokenBody = bodyChecker<{ name: string; role: string }>({
   },
 });
 
+const TOKEN_ID = /^[A-Za-z0-9_-]{12}$/;
+
 function view(user: UserRecord) {
   return {
     id: user._id,
@@ -111,7 +113,9 @@ export function userRoutes({ node, users, auth }: ApiDeps): Router {
   router.delete(
     '/api/tokens/:id',
     guard('token.revoke', async ({ req, res }) => {
-      const id = checkId(req.params.id, '令牌');
+      // Token ids are 9 random bytes in base64url: they may start with or contain `-` and `_`.
+      const id = typeof req.params.id === 'string' && TOKEN_ID.test(req.params.id) ? req.params.id : null;
+      if (!id) throw new PreplanError('not-found', '令牌不存在');
       if (!(await node.stores.tokens.revoke(id, node.clock.now())))
         throw new PreplanError('not-found', `令牌 ${id} 不存在或已吊销`);
       res.status(204).end();
