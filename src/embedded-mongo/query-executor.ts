@@ -5,7 +5,20 @@ import type { Collection } from './collection.js';
 import { planQuery, type Plan } from './query-planner.js';
 import { queryOptions } from './mingo-options.js';
 import { badValue, typeMismatch } from './errors.js';
-import { isPlainObject } from './values.js';
+import { compareValues, isPlainObject } from './values.js';
+
+const THROUGH_ARRAY = Symbol('through an array');
+
+/** A field's value by dotted path, or THROUGH_ARRAY when the path meets an array. */
+function scalarAt(doc: Document, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (Array.isArray(value)) return THROUGH_ARRAY;
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value === undefined ? null : value;
+}
 
 export function requireDocument(value: unknown, what: string): Document {
   if (value === undefined || value === null) return {};
@@ -95,6 +108,11 @@ export function findDocuments(
   // Candidates already in the requested order need no sort (an index range scan).
   if (ascendingOn && selection.plan.orderedBy === ascendingOn) sort = undefined;
   if (!sort && !projection) return documents.slice(skip, limit > 0 ? skip + limit : undefined);
+  const fast = sort ? sortScalars(documents, sort) : documents;
+  if (fast) {
+    const page = fast.slice(skip, limit > 0 ? skip + limit : undefined);
+    return projection ? projectDocuments(page, projection) : page;
+  }
   return withQueryErrors(() => {
     let cursor = new Query({}, queryOptions).find<Document>(documents, projection);
     if (sort) cursor = cursor.sort(sort);
@@ -102,6 +120,31 @@ export function findDocuments(
     if (limit) cursor = cursor.limit(limit);
     return cursor.all();
   });
+}
+
+/**
+ * Sorts on plain ascending/descending fields in BSON order (missing as null) without mingo's
+ * general cursor, which costs most of a large sorted find; null when a sort value is an array
+ * or the spec is not plain (mingo's rules then apply).
+ */
+function sortScalars(documents: Document[], sort: Document): Document[] | null {
+  const fields = Object.entries(sort);
+  if (!fields.every(([field, direction]) => (direction === 1 || direction === -1) && !field.startsWith('$')))
+    return null;
+  const keyed: Array<{ doc: Document; keys: unknown[] }> = [];
+  for (const doc of documents) {
+    const keys = fields.map(([field]) => scalarAt(doc, field));
+    if (keys.some((key) => key === THROUGH_ARRAY || Array.isArray(key))) return null;
+    keyed.push({ doc, keys });
+  }
+  keyed.sort((a, b) => {
+    for (let i = 0; i < fields.length; i++) {
+      const order = compareValues(a.keys[i], b.keys[i]) * (fields[i][1] as number);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  return keyed.map((entry) => entry.doc);
 }
 
 export function projectDocuments(documents: Document[], projection: Document): Document[] {

@@ -137,6 +137,13 @@ export class CaseStore {
     return this.model.findById(id).lean<CaseRecord>().exec();
   }
 
+  byIds(ids: string[]): Promise<CaseRecord[]> {
+    return this.model
+      .find({ _id: { $in: ids } })
+      .lean<CaseRecord[]>()
+      .exec();
+  }
+
   byExternalId(externalId: string): Promise<CaseRecord | null> {
     return this.model.findOne({ externalId }).lean<CaseRecord>().exec();
   }

@@ -94,10 +94,7 @@ function summary(task: TaskRecord, record: CaseRecord | undefined): TaskSummary 
 async function withCases(deps: TaskQueryDeps, tasks: TaskRecord[]): Promise<TaskSummary[]> {
   const ids = [...new Set(tasks.map((task) => task.businessKey).filter((id): id is string => Boolean(id)))];
   const cases = new Map<string, CaseRecord>();
-  for (const id of ids) {
-    const record = await deps.cases.byId(id);
-    if (record) cases.set(id, record);
-  }
+  for (const record of ids.length ? await deps.cases.byIds(ids) : []) cases.set(record._id, record);
   return tasks.map((task) => summary(task, task.businessKey ? cases.get(task.businessKey) : undefined));
 }
 

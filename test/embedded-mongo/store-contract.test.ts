@@ -74,6 +74,26 @@ describe('create and read', () => {
     expect(Object.keys(page[0]).sort()).toEqual(['_id', 'n', 'name']);
   });
 
+  test('a sort orders missing and null first, then numbers, strings and dates, on compound and descending keys', async () => {
+    const items = db.connection.db!.collection('sorting');
+    await items.insertMany([
+      { _id: 'a', k: 'b', due: new Date('2026-01-02') },
+      { _id: 'b', k: 2 },
+      { _id: 'c', k: null, due: new Date('2026-01-01') },
+      { _id: 'd' },
+      { _id: 'e', k: 'a', due: new Date('2026-01-03') },
+      { _id: 'f', k: 2, due: new Date('2026-01-05') },
+      { _id: 'g', k: new Date('2026-01-01') },
+      { _id: 'h', k: 10, sub: { x: 3 } },
+    ] as never[]);
+    const ids = async (sort: Record<string, 1 | -1>, limit = 0) =>
+      (await items.find({}).sort(sort).limit(limit).toArray()).map((d) => d._id);
+    expect((await ids({ k: 1, _id: 1 })).join('')).toBe('cdbfheag');
+    expect((await ids({ k: -1, due: -1 })).join('')).toBe('gaehfbcd');
+    expect((await ids({ due: 1, _id: -1 }, 3)).join('')).toBe('hgd');
+    expect((await ids({ 'sub.x': -1, _id: 1 }, 2)).join('')).toBe('ha');
+  });
+
   test('query operators preplan uses all behave as in MongoDB', async () => {
     await seed(10, (i) => ({
       group: i < 5 ? 'low' : 'high',
