@@ -132,6 +132,45 @@ export const endpoints: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/cases/{id}/diagrams',
+    operation: 'case.read',
+    summary: 'The diagrams (XML) of the case’s processes, with their instance and status',
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{id}/history',
+    operation: 'case.read',
+    summary:
+      'The history of all the case’s processes in time order, with element names, and each chain’s integrity',
+  },
+  {
+    method: 'get',
+    path: '/api/instances/{id}/state',
+    operation: 'instance.read',
+    summary:
+      'The instance as it was after event ?at=SEQ: completed, active and timed-out elements, variables, open tasks',
+  },
+  {
+    method: 'get',
+    path: '/api/audit/verify',
+    operation: 'audit.verify',
+    summary:
+      'Verify the hash chains of every instance (?caseId= for one case): which event was altered, removed or inserted',
+  },
+  {
+    method: 'get',
+    path: '/api/catalog',
+    operation: 'catalog.read',
+    summary: 'What diagrams may use: registered services, forms, roles',
+  },
+  {
+    method: 'get',
+    path: '/api/forms/{key}',
+    operation: 'form.read',
+    summary: 'A form’s JSON Schema and UI hints',
+  },
+  {
+    method: 'get',
     path: '/api/instances/{id}',
     operation: 'instance.read',
     summary: 'A process instance: status, variables, waits, tasks',

@@ -30,7 +30,10 @@ function checkRoles(roles: string[]): void {
     throw new PreplanError('invalid', `未知角色：${unknown.join('、')}`, { roles: unknown });
 }
 
-/** Accounts: created by an admin (or at first start), roles changed, deactivated; never deleted. */
+/**
+ * Accounts: created by an admin (or at first start), roles changed, deactivated. People are
+ * never deleted (the history names them); only the demo accounts can be removed.
+ */
 export class UserAdmin {
   constructor(private readonly deps: UserAdminDeps) {}
 

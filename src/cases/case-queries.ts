@@ -83,11 +83,9 @@ export async function listCases(
 ) {
   const now = deps.clock.now();
   if (seesAllCases(actor)) return (await deps.cases.list(filter, page)).map((r) => summary(r, now));
-  // Few cases per person: filter a larger window by visibility, then page.
-  const candidates = await deps.cases.list(filter, { skip: 0, limit: 1000 });
-  const shown: CaseRecord[] = [];
-  for (const record of candidates) if (await visible(deps, actor, record)) shown.push(record);
-  return shown.slice(page.skip, page.skip + page.limit).map((r) => summary(r, now));
+  const ids = await deps.tasks.caseIdsFor({ userId: actor.id, roles: actor.roles });
+  const within = { ids, reportedBy: actor.id };
+  return (await deps.cases.list({ ...filter, within }, page)).map((r) => summary(r, now));
 }
 
 /** Everything about one case: facts, grades, deadlines and their state, tasks, publications, processes. */

@@ -97,6 +97,8 @@ const counterSchema = new Schema<CounterRecord>(
 );
 
 export interface CaseFilter {
+  /** Only these cases (a person's own), or those they reported. */
+  within?: { ids: string[]; reportedBy: string };
   status?: CaseStatus;
   grade?: number;
   category?: string;
@@ -169,6 +171,8 @@ export class CaseStore {
 
   list(filter: CaseFilter, page: { skip: number; limit: number }): Promise<CaseRecord[]> {
     const query: Record<string, unknown> = {};
+    if (filter.within)
+      query.$or = [{ _id: { $in: filter.within.ids } }, { reportedBy: filter.within.reportedBy }];
     if (filter.status) query.status = filter.status;
     if (filter.grade) query.grade = filter.grade;
     if (filter.category) query.category = filter.category;

@@ -103,6 +103,14 @@ export class TaskStore {
     return result.matchedCount === 1;
   }
 
+  /** The cases a person has or had work in: by their roles, as assignee, or as who completed. */
+  async caseIdsFor(who: { userId: string; roles: string[] }): Promise<string[]> {
+    const ids = await this.model.distinct('businessKey', {
+      $or: [{ candidateGroups: { $in: who.roles } }, { assignee: who.userId }, { completedBy: who.userId }],
+    });
+    return (ids as unknown[]).filter((id): id is string => typeof id === 'string');
+  }
+
   forCase(caseId: string): Promise<TaskRecord[]> {
     return this.model.find({ businessKey: caseId }).sort({ createdAt: 1 }).lean<TaskRecord[]>().exec();
   }
