@@ -37,6 +37,7 @@ export const accessPolicy = {
   'catalog.read': ['designer', 'admin', 'auditor'],
   'form.read': 'authenticated',
   'audit.verify': ['auditor', 'admin'],
+  'report.read': ['auditor', 'admin', 'leader', 'deputy', 'office'],
   'external.read': 'public',
   'external.submit': 'public',
   'system.health': 'public',

@@ -171,6 +171,26 @@ export const endpoints: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/reports/compliance',
+    operation: 'report.read',
+    summary:
+      'Deadline compliance per grade (report deadline, 12-hour reply) with the misses; ?from=&to= (dates), &format=csv for the misses',
+  },
+  {
+    method: 'get',
+    path: '/api/reports/accountability',
+    operation: 'report.read',
+    summary: '责任追究: tasks done late or overdue, who held them and for how long; ?from=&to=, &format=csv',
+  },
+  {
+    method: 'get',
+    path: '/api/reports/monthly',
+    operation: 'report.read',
+    summary:
+      'Monthly summary: counts by grade, category, outcome, median minutes per step; ?month=YYYY-MM, &format=csv',
+  },
+  {
+    method: 'get',
     path: '/api/instances/{id}',
     operation: 'instance.read',
     summary: 'A process instance: status, variables, waits, tasks',

@@ -111,6 +111,13 @@ export class TaskStore {
     return (ids as unknown[]).filter((id): id is string => typeof id === 'string');
   }
 
+  forCases(caseIds: string[]): Promise<TaskRecord[]> {
+    return this.model
+      .find({ businessKey: { $in: caseIds } })
+      .lean<TaskRecord[]>()
+      .exec();
+  }
+
   forCase(caseId: string): Promise<TaskRecord[]> {
     return this.model.find({ businessKey: caseId }).sort({ createdAt: 1 }).lean<TaskRecord[]>().exec();
   }

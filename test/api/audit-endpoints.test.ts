@@ -84,3 +84,22 @@ test('forms and the catalog are served to those who need them', async () => {
   expect(catalog.body.forms.map((f) => f.key)).toContain('consultation');
   expect(catalog.body.roles.map((r) => r.id)).toContain('county-liaison');
 });
+
+test('reports: compliance as JSON and its misses as CSV, for the leading group and auditors only', async () => {
+  const { h } = plan.api;
+  const { _id: id } = await h.report(incident(h, 3));
+  await h.advance(13 * 3_600_000);
+  const auditor = await plan.api.as('auditor');
+  const json = await auditor.get<{ rows: Array<{ grade: number; reply: Record<string, number> }> }>(
+    '/api/reports/compliance',
+  );
+  expect(json.body.rows).toEqual([
+    expect.objectContaining({ grade: 3, reply: expect.objectContaining({ missed: 1 }) }),
+  ]);
+  const csv = await auditor.get('/api/reports/compliance?format=csv');
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  expect(csv.text).toContain(`${id},`);
+  expect((await auditor.get('/api/reports/monthly?month=2037-03')).status).toBe(200);
+  expect((await auditor.get('/api/reports/monthly?month=March')).status).toBe(400);
+  expect((await (await plan.api.as('writer')).get('/api/reports/compliance')).status).toBe(403);
+});
