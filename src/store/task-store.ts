@@ -50,6 +50,7 @@ const taskSchema = new Schema<TaskRecord>(
 taskSchema.index({ status: 1, candidateGroups: 1, dueAt: 1 });
 taskSchema.index({ instanceId: 1, status: 1 });
 taskSchema.index({ businessKey: 1, createdAt: 1 });
+taskSchema.index({ dueAt: 1 });
 
 /** User tasks as people see them; written only from instance outboxes. */
 export class TaskStore {
@@ -124,9 +125,11 @@ export class TaskStore {
 
   /**
    * Open tasks a person may act on: their roles' (claimable or claimed by them), assigned to
-   * them, or claimed by them; soonest due first. `all` lists every open task (auditors).
+   * them, or claimed by them; soonest due first, then those without a deadline, oldest first.
+   * `all` lists every open task (auditors). Two queries, each walking the `dueAt` index in
+   * order and stopping at `limit`, so the cost follows the page, not the number of open tasks.
    */
-  openFor(
+  async openFor(
     who: { userId: string; roles: string[]; all?: boolean },
     filter: { businessKey?: string; activityId?: string; claimedBy?: string } = {},
     limit = 200,
@@ -138,7 +141,20 @@ export class TaskStore {
         { assignee: who.userId },
         { claimedBy: who.userId },
       ];
-    return this.model.find(query).sort({ dueAt: 1, createdAt: 1 }).limit(limit).lean<TaskRecord[]>().exec();
+    const dated = await this.model
+      .find({ ...query, dueAt: { $gte: new Date(0) } })
+      .sort({ dueAt: 1 })
+      .limit(limit)
+      .lean<TaskRecord[]>()
+      .exec();
+    if (dated.length >= limit) return dated;
+    const undated = await this.model
+      .find({ ...query, dueAt: null })
+      .sort({ createdAt: 1 })
+      .limit(limit - dated.length)
+      .lean<TaskRecord[]>()
+      .exec();
+    return [...dated, ...undated];
   }
 
   /** Open tasks, the soonest due first. */
