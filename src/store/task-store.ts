@@ -51,6 +51,7 @@ taskSchema.index({ status: 1, candidateGroups: 1, dueAt: 1 });
 taskSchema.index({ instanceId: 1, status: 1 });
 taskSchema.index({ businessKey: 1, createdAt: 1 });
 taskSchema.index({ dueAt: 1 });
+taskSchema.index({ createdAt: 1 });
 
 /** User tasks as people see them; written only from instance outboxes. */
 export class TaskStore {
@@ -126,8 +127,9 @@ export class TaskStore {
   /**
    * Open tasks a person may act on: their roles' (claimable or claimed by them), assigned to
    * them, or claimed by them; soonest due first, then those without a deadline, oldest first.
-   * `all` lists every open task (auditors). Two queries, each walking the `dueAt` index in
-   * order and stopping at `limit`, so the cost follows the page, not the number of open tasks.
+   * `all` lists every open task (auditors). Two queries, each walking an index in its sort
+   * order (`dueAt`, then `createdAt`) and stopping at `limit`, so the cost follows the page,
+   * not the number of open tasks.
    */
   async openFor(
     who: { userId: string; roles: string[]; all?: boolean },
@@ -149,7 +151,7 @@ export class TaskStore {
       .exec();
     if (dated.length >= limit) return dated;
     const undated = await this.model
-      .find({ ...query, dueAt: null })
+      .find({ ...query, dueAt: null, createdAt: { $gte: new Date(0) } })
       .sort({ createdAt: 1 })
       .limit(limit - dated.length)
       .lean<TaskRecord[]>()
