@@ -219,34 +219,24 @@ export function gradeProcess(grade: Grade): string {
       });
       p.flow(fork, respond);
 
-      deadlineWatch(
-        p,
-        'ReplyReminder1',
-        { name: '回复时限提醒（一）', value: '${replyReminder1At}' },
-        (q) => {
-          const s = q.service('RemindReply1', '提醒尽快回复', 'notify', {
-            template: 'reply-reminder',
-            to: 'office,${leadRoles}',
-            hoursLeft: '${replyReminder1HoursLeft}',
-          });
-          return { first: s, last: s };
-        },
-        '已提醒',
-      );
-      deadlineWatch(
-        p,
-        'ReplyReminder2',
-        { name: '回复时限提醒（二）', value: '${replyReminder2At}' },
-        (q) => {
-          const s = q.service('RemindReply2', '再次提醒尽快回复', 'notify', {
-            template: 'reply-reminder',
-            to: 'office,${leadRoles}',
-            hoursLeft: '${replyReminder2HoursLeft}',
-          });
-          return { first: s, last: s };
-        },
-        '已提醒',
-      );
+      for (const [n, label, taskName] of [
+        [1, '一', '提醒尽快回复'],
+        [2, '二', '再次提醒尽快回复'],
+      ] as const)
+        deadlineWatch(
+          p,
+          `ReplyReminder${n}`,
+          { name: `回复时限提醒（${label}）`, value: `\${replyReminder${n}At}` },
+          (q) => {
+            const s = q.service(`RemindReply${n}`, taskName, 'notify', {
+              template: 'reply-reminder',
+              to: 'office,${leadRoles}',
+              hoursLeft: `\${replyReminder${n}HoursLeft}`,
+            });
+            return { first: s, last: s };
+          },
+          '已提醒',
+        );
       deadlineWatch(
         p,
         'ReplyDeadline',

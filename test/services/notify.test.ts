@@ -1,51 +1,34 @@
 import { createHmac } from 'node:crypto';
-import { useTestDatabase } from '../support/test-database.js';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.js';
-import { startHttpPeer, type HttpPeer } from '../support/http-peer.js';
-import { DeliveryStore } from '../../src/store/delivery-store.js';
 import { createNotify } from '../../src/services/notify.js';
 import type { ChannelsConfig } from '../../src/services/channels/channel-config.js';
 import { caseVariables, serviceCall, testDeps } from './service-fixtures.js';
+import { useServicePeers } from './service-peers.js';
 
-const db = useTestDatabase('services_notify');
-let smtp: SmtpPeer;
-let http: HttpPeer;
-let deliveries: DeliveryStore;
-
-beforeAll(async () => {
-  smtp = await startSmtpPeer();
-  http = await startHttpPeer();
-  deliveries = new DeliveryStore(db.connection);
-  await deliveries.init();
-});
-afterAll(async () => {
-  await smtp.close();
-  await http.close();
-});
-beforeEach(() => {
-  smtp.messages.splice(0);
-  http.requests.splice(0);
-});
+const peers = useServicePeers('services_notify');
 
 function channels(): Partial<ChannelsConfig> {
   return {
-    smtp: { url: smtp.url, from: 'preplan <noreply@street.example>' },
+    smtp: { url: peers.smtp.url, from: 'preplan <noreply@street.example>' },
     roleChannels: {
-      leader: [{ type: 'wecom', url: `${http.url}/wecom/send?key=leader-key` }],
+      leader: [{ type: 'wecom', url: `${peers.http.url}/wecom/send?key=leader-key` }],
       deputy: [
-        { type: 'dingtalk', url: `${http.url}/dingtalk/send?access_token=deputy-token`, secret: 'SECdeputy' },
+        {
+          type: 'dingtalk',
+          url: `${peers.http.url}/dingtalk/send?access_token=deputy-token`,
+          secret: 'SECdeputy',
+        },
       ],
-      office: [{ type: 'webhook', url: `${http.url}/hooks/office`, secret: 'office-hmac' }],
+      office: [{ type: 'webhook', url: `${peers.http.url}/hooks/office`, secret: 'office-hmac' }],
     },
     internal: {
       email: ['drill@street.example'],
-      webhooks: [{ type: 'wecom', url: `${http.url}/wecom/send?key=internal-key` }],
+      webhooks: [{ type: 'wecom', url: `${peers.http.url}/wecom/send?key=internal-key` }],
     },
   };
 }
 
 test('notify emails every user of the roles and posts to their WeCom and DingTalk robots with a valid DingTalk signature', async () => {
-  const notify = createNotify(testDeps(deliveries, channels()));
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
   const call = serviceCall('notify', { template: 'fast-report', to: 'leader,deputy' });
   const output = await notify(call);
 
@@ -58,11 +41,11 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
       at: '2026-03-01T02:00:00.000Z',
     },
   });
-  expect(smtp.messages.map((mail) => mail.envelope.to).sort()).toEqual([
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to).sort()).toEqual([
     ['deputy@street.example'],
     ['leader@street.example'],
   ]);
-  for (const mail of smtp.messages) {
+  for (const mail of peers.smtp.messages) {
     expect(mail.subject).toBe('【快报事实】2级（重大或较大）舆情：某社区征地拆迁补偿引发网民关注');
     expect(mail.text).toContain('发生时间：2026/03/01 08:00');
     expect(mail.text).toContain('类别：征地拆迁');
@@ -70,9 +53,9 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
     expect(mail.messageId).toMatch(/^<preplan\.[0-9a-f]{32}@street\.example>$/);
     expect(mail.user).toBe('preplan');
   }
-  expect(smtp.messages[0].messageId).toBe(smtp.messages[1].messageId);
+  expect(peers.smtp.messages[0].messageId).toBe(peers.smtp.messages[1].messageId);
 
-  const [wecom] = http.requestsTo('/wecom/send');
+  const [wecom] = peers.http.requestsTo('/wecom/send');
   expect(wecom.query).toEqual({ key: 'leader-key' });
   expect(wecom.headers['idempotency-key']).toBe(call.idempotencyKey);
   expect(wecom.body).toEqual({
@@ -80,7 +63,7 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
     markdown: { content: expect.stringContaining('**事件**：某社区征地拆迁补偿引发网民关注') },
   });
 
-  const [dingtalk] = http.requestsTo('/dingtalk/send');
+  const [dingtalk] = peers.http.requestsTo('/dingtalk/send');
   const { access_token, timestamp, sign } = dingtalk.query;
   expect(access_token).toBe('deputy-token');
   expect(Math.abs(Number(timestamp) - Date.now())).toBeLessThan(3600_000);
@@ -89,18 +72,18 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
   expect(dingtalk.body).toEqual({
     msgtype: 'markdown',
     markdown: {
-      title: smtp.messages[0].subject,
+      title: peers.smtp.messages[0].subject,
       text: expect.stringContaining('**等级**：2级（重大或较大）'),
     },
   });
-  expect(http.requestsTo('/hooks/office')).toHaveLength(0);
+  expect(peers.http.requestsTo('/hooks/office')).toHaveLength(0);
 
-  const records = await deliveries.forInstance('instance-1');
+  const records = await peers.deliveries.forInstance('instance-1');
   expect(records.map((record) => [record.channel, record.target]).sort()).toEqual([
-    ['dingtalk', expect.stringMatching(new RegExp(`^${http.url}/dingtalk/send#[0-9a-f]{12}$`))],
+    ['dingtalk', expect.stringMatching(new RegExp(`^${peers.http.url}/dingtalk/send#[0-9a-f]{12}$`))],
     ['email', 'deputy@street.example'],
     ['email', 'leader@street.example'],
-    ['wecom', expect.stringMatching(new RegExp(`^${http.url}/wecom/send#[0-9a-f]{12}$`))],
+    ['wecom', expect.stringMatching(new RegExp(`^${peers.http.url}/wecom/send#[0-9a-f]{12}$`))],
   ]);
   expect(JSON.stringify(records)).not.toMatch(/leader-key|deputy-token|sign=/);
   expect(records[0]).toMatchObject({
@@ -112,32 +95,32 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
 });
 
 test('a retried notify after a partial failure does not re-send to targets already sent', async () => {
-  const notify = createNotify(testDeps(deliveries, channels()));
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
   const call = serviceCall('notify', { template: 'reply-reminder', to: 'leader,deputy', hoursLeft: 3 });
-  smtp.refuse('deputy@street.example');
-  http.failFirst('/dingtalk/send', 1, 502);
+  peers.smtp.refuse('deputy@street.example');
+  peers.http.failFirst('/dingtalk/send', 1, 502);
 
   await expect(notify(call)).rejects.toThrow(/2 of 4 deliveries failed/);
-  expect(smtp.messages.map((mail) => mail.envelope.to[0])).toEqual(['leader@street.example']);
-  expect(http.requestsTo('/wecom/send')).toHaveLength(1);
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to[0])).toEqual(['leader@street.example']);
+  expect(peers.http.requestsTo('/wecom/send')).toHaveLength(1);
 
   const retried = await notify({ ...call, attempt: 2 });
   expect(retried).toMatchObject({ lastNotification: { sent: 2, skipped: 2 } });
-  expect(smtp.messages.map((mail) => mail.envelope.to[0]).sort()).toEqual([
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to[0]).sort()).toEqual([
     'deputy@street.example',
     'leader@street.example',
   ]);
-  expect(smtp.messages[1].subject).toContain('距12小时回复时限还剩 3 小时');
-  expect(http.requestsTo('/wecom/send')).toHaveLength(1);
-  expect(http.requestsTo('/dingtalk/send')).toHaveLength(2);
+  expect(peers.smtp.messages[1].subject).toContain('距12小时回复时限还剩 3 小时');
+  expect(peers.http.requestsTo('/wecom/send')).toHaveLength(1);
+  expect(peers.http.requestsTo('/dingtalk/send')).toHaveLength(2);
 
   await notify({ ...call, attempt: 3 });
-  expect(smtp.messages).toHaveLength(2);
-  expect(http.requests).toHaveLength(3);
+  expect(peers.smtp.messages).toHaveLength(2);
+  expect(peers.http.requests).toHaveLength(3);
 });
 
 test('a drill notification goes only to internal targets and is marked 【演练】', async () => {
-  const notify = createNotify(testDeps(deliveries, channels()));
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
   const call = serviceCall(
     'notify',
     { template: 'fast-report', to: 'leader,deputy,office' },
@@ -146,56 +129,58 @@ test('a drill notification goes only to internal targets and is marked 【演练
   const output = await notify(call);
 
   expect(output).toMatchObject({ lastNotification: { sent: 2 } });
-  expect(smtp.messages.map((mail) => mail.envelope.to)).toEqual([['drill@street.example']]);
-  expect(smtp.messages[0].subject).toMatch(/^【演练】【快报事实】/);
-  expect(smtp.messages[0].text).toMatch(/^【演练】/);
-  expect(smtp.messages[0].text).toContain('本消息为预案演练，无需实际处置。');
-  expect(http.requests.map((request) => [request.path, request.query.key])).toEqual([
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to)).toEqual([['drill@street.example']]);
+  expect(peers.smtp.messages[0].subject).toMatch(/^【演练】【快报事实】/);
+  expect(peers.smtp.messages[0].text).toMatch(/^【演练】/);
+  expect(peers.smtp.messages[0].text).toContain('本消息为预案演练，无需实际处置。');
+  expect(peers.http.requests.map((request) => [request.path, request.query.key])).toEqual([
     ['/wecom/send', 'internal-key'],
   ]);
-  expect((http.requests[0].body as { markdown: { content: string } }).markdown.content).toMatch(/^【演练】/);
-  expect(await deliveries.forInstance('instance-1')).toEqual([
+  expect((peers.http.requests[0].body as { markdown: { content: string } }).markdown.content).toMatch(
+    /^【演练】/,
+  );
+  expect(await peers.deliveries.forInstance('instance-1')).toEqual([
     expect.objectContaining({ drill: true }),
     expect.objectContaining({ drill: true }),
   ]);
 });
 
 test('an unknown template fails clearly and sends nothing', async () => {
-  const notify = createNotify(testDeps(deliveries, channels()));
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
   await expect(notify(serviceCall('notify', { template: 'fast-reprot', to: 'leader' }))).rejects.toThrow(
     'notify: unknown template "fast-reprot"',
   );
-  expect(smtp.messages).toHaveLength(0);
-  expect(http.requests).toHaveLength(0);
+  expect(peers.smtp.messages).toHaveLength(0);
+  expect(peers.http.requests).toHaveLength(0);
 });
 
 test('without an SMTP server the role users are counted unreachable and the robots are still told', async () => {
-  const deps = testDeps(deliveries, { ...channels(), smtp: undefined });
+  const deps = testDeps(peers.deliveries, { ...channels(), smtp: undefined });
   const output = await createNotify(deps)(serviceCall('notify', { template: 'reply-breach', to: 'leader' }));
   expect(output).toMatchObject({ lastNotification: { sent: 1, unreachable: 1 } });
-  expect(http.requestsTo('/wecom/send')).toHaveLength(1);
+  expect(peers.http.requestsTo('/wecom/send')).toHaveLength(1);
   expect(deps.logged).toEqual([expect.stringContaining('no SMTP server configured, leader@street.example')]);
 });
 
 test('grade-lead reaches the role that leads at the case grade', async () => {
-  const notify = createNotify(testDeps(deliveries, channels()));
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
   await notify(
     serviceCall('notify', { template: 'reply-breach', to: 'grade-lead' }, caseVariables({ grade: 4 })),
   );
-  expect(smtp.messages.map((mail) => mail.envelope.to)).toEqual([['office@street.example']]);
-  expect(smtp.messages[0].subject).toBe('【超时】某社区征地拆迁补偿引发网民关注：已超过12小时回复时限');
-  const [hook] = http.requestsTo('/hooks/office');
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to)).toEqual([['office@street.example']]);
+  expect(peers.smtp.messages[0].subject).toBe('【超时】某社区征地拆迁补偿引发网民关注：已超过12小时回复时限');
+  const [hook] = peers.http.requestsTo('/hooks/office');
   expect(hook.body).toMatchObject({ caseId: 'case-1', template: 'reply-breach', drill: false });
 });
 
 test('a robot that answers a non-zero errcode fails the notification without showing its key', async () => {
-  http.reply('/wecom/send', { status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } });
+  peers.http.reply('/wecom/send', { status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } });
   try {
-    const notify = createNotify(testDeps(deliveries, { ...channels(), smtp: undefined }));
+    const notify = createNotify(testDeps(peers.deliveries, { ...channels(), smtp: undefined }));
     const failure = notify(serviceCall('notify', { template: 'case-closed', to: 'leader' }));
     await expect(failure).rejects.toThrow(/WeCom robot .*\/wecom\/send refused the message: errcode 93000/);
     await expect(failure).rejects.not.toThrow(/leader-key/);
   } finally {
-    http.reply('/wecom/send', { status: 200, body: { errcode: 0, errmsg: 'ok' } });
+    peers.http.reply('/wecom/send', { status: 200, body: { errcode: 0, errmsg: 'ok' } });
   }
 });

@@ -1,38 +1,17 @@
-import { useTestDatabase } from '../support/test-database.js';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.js';
-import { startHttpPeer, type HttpPeer } from '../support/http-peer.js';
-import { DeliveryStore } from '../../src/store/delivery-store.js';
 import { createReportToCounty } from '../../src/services/report-to-county.js';
 import { signBody } from '../../src/services/channels/webhook.js';
 import type { ChannelsConfig } from '../../src/services/channels/channel-config.js';
 import { caseVariables, serviceCall, testDeps } from './service-fixtures.js';
+import { useServicePeers } from './service-peers.js';
 
-const db = useTestDatabase('services_county');
-let smtp: SmtpPeer;
-let http: HttpPeer;
-let deliveries: DeliveryStore;
-
-beforeAll(async () => {
-  smtp = await startSmtpPeer();
-  http = await startHttpPeer();
-  deliveries = new DeliveryStore(db.connection);
-  await deliveries.init();
-});
-afterAll(async () => {
-  await smtp.close();
-  await http.close();
-});
-beforeEach(() => {
-  smtp.messages.splice(0);
-  http.requests.splice(0);
-});
+const peers = useServicePeers('services_county');
 
 function channels(): Partial<ChannelsConfig> {
   return {
-    smtp: { url: smtp.url, from: 'preplan <noreply@street.example>' },
+    smtp: { url: peers.smtp.url, from: 'preplan <noreply@street.example>' },
     county: {
       email: ['xcb@county.example'],
-      webhooks: [{ type: 'webhook', url: `${http.url}/county/inbox`, secret: 'county-hmac' }],
+      webhooks: [{ type: 'webhook', url: `${peers.http.url}/county/inbox`, secret: 'county-hmac' }],
     },
     internal: { email: ['drill@street.example'], webhooks: [] },
   };
@@ -44,7 +23,7 @@ const measures = [
 ];
 
 test('report-to-county sends the signed link to the county email and webhook', async () => {
-  const deps = testDeps(deliveries, channels());
+  const deps = testDeps(peers.deliveries, channels());
   const call = serviceCall(
     'report-to-county',
     { purpose: 'county-guidance', linkActivity: 'CountyGuidance' },
@@ -65,7 +44,7 @@ test('report-to-county sends the signed link to the county email and webhook', a
       at: '2026-03-01T02:00:00.000Z',
     },
   });
-  const [mail] = smtp.messages;
+  const [mail] = peers.smtp.messages;
   expect(mail.envelope.to).toEqual(['xcb@county.example']);
   expect(mail.subject).toBe('【舆情快报】2级（重大或较大）：某社区征地拆迁补偿引发网民关注');
   expect(mail.text).toContain(link);
@@ -73,7 +52,7 @@ test('report-to-county sends the signed link to the county email and webhook', a
   expect(mail.text).toContain('1. 核实补偿款发放进度（征收办）');
   expect(mail.text).toContain('https://weibo.example/p/1');
 
-  const [hook] = http.requestsTo('/county/inbox');
+  const [hook] = peers.http.requestsTo('/county/inbox');
   expect(hook.headers['idempotency-key']).toBe(call.idempotencyKey);
   expect(hook.headers['x-preplan-signature']).toBe(signBody('county-hmac', hook.rawBody));
   expect(hook.body).toMatchObject({
@@ -88,7 +67,7 @@ test('report-to-county sends the signed link to the county email and webhook', a
 });
 
 test('report-to-county asks the county to sign off the release with its text and link', async () => {
-  const deps = testDeps(deliveries, channels());
+  const deps = testDeps(peers.deliveries, channels());
   const variables = caseVariables({
     releaseTitle: '关于某社区拆迁补偿的情况通报',
     releaseText: '经核实，补偿款已于3月1日发放。',
@@ -96,7 +75,7 @@ test('report-to-county asks the county to sign off the release with its text and
   await createReportToCounty(deps)(
     serviceCall('report-to-county', { purpose: 'release-signoff', linkActivity: 'CountySignOff' }, variables),
   );
-  const [mail] = smtp.messages;
+  const [mail] = peers.smtp.messages;
   expect(mail.subject).toBe('【通稿审核】某社区征地拆迁补偿引发网民关注');
   expect(mail.text).toContain('通稿标题：关于某社区拆迁补偿的情况通报');
   expect(mail.text).toContain('经核实，补偿款已于3月1日发放。');
@@ -105,7 +84,7 @@ test('report-to-county asks the county to sign off the release with its text and
 });
 
 test('report-to-county without a county channel succeeds and returns the link for manual relay', async () => {
-  const deps = testDeps(deliveries);
+  const deps = testDeps(peers.deliveries);
   const output = await createReportToCounty(deps)(
     serviceCall('report-to-county', { purpose: 'county-guidance', linkActivity: 'CountyGuidance' }),
   );
@@ -119,12 +98,12 @@ test('report-to-county without a county channel succeeds and returns the link fo
       at: '2026-03-01T02:00:00.000Z',
     },
   });
-  expect(smtp.messages).toHaveLength(0);
-  expect(http.requests).toHaveLength(0);
+  expect(peers.smtp.messages).toHaveLength(0);
+  expect(peers.http.requests).toHaveLength(0);
 });
 
 test('a drill report to the county goes to the internal channels only', async () => {
-  const deps = testDeps(deliveries, channels());
+  const deps = testDeps(peers.deliveries, channels());
   const output = await createReportToCounty(deps)(
     serviceCall(
       'report-to-county',
@@ -133,13 +112,13 @@ test('a drill report to the county goes to the internal channels only', async ()
     ),
   );
   expect(output).toMatchObject({ countyReport: { delivered: 1 } });
-  expect(smtp.messages.map((mail) => mail.envelope.to)).toEqual([['drill@street.example']]);
-  expect(smtp.messages[0].subject).toMatch(/^【演练】【舆情快报】/);
-  expect(http.requests).toHaveLength(0);
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to)).toEqual([['drill@street.example']]);
+  expect(peers.smtp.messages[0].subject).toMatch(/^【演练】【舆情快报】/);
+  expect(peers.http.requests).toHaveLength(0);
 });
 
 test('report-to-county refuses an unknown purpose', async () => {
-  const deps = testDeps(deliveries, channels());
+  const deps = testDeps(peers.deliveries, channels());
   await expect(
     createReportToCounty(deps)(serviceCall('report-to-county', { purpose: 'gossip', linkActivity: 'X' })),
   ).rejects.toThrow('input "purpose" must be county-guidance or release-signoff, not "gossip"');
