@@ -1,6 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { I18nProvider, useI18n } from './i18n';
+import { I18nProvider } from './i18n';
 import { may, SessionProvider, useSession, useUser } from './session';
 import { NowProvider } from './time';
 import { Layout } from './components/Layout';
@@ -9,11 +9,26 @@ import { LoginPage } from './pages/LoginPage';
 import { TasksPage } from './pages/TasksPage';
 import { CasesPage } from './pages/CasesPage';
 import { CasePage } from './pages/CasePage';
-import { ComingSoon, NotFound } from './pages/ComingSoon';
+import { NotFound } from './pages/ComingSoon';
 
 // The pages with forms carry rjsf: loaded when first opened.
 const TaskPage = lazy(() => import('./pages/TaskPage').then((m) => ({ default: m.TaskPage })));
 const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })));
+// The designer, audit and admin pages: for a few roles only, loaded when first opened.
+const DesignerPage = lazy(() => import('./pages/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+const ProcessDesignPage = lazy(() =>
+  import('./pages/DesignerPage').then((m) => ({ default: m.ProcessDesignPage })),
+);
+const AuditIndexPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditIndexPage })));
+const CaseAuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.CaseAuditPage })));
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+
+const later = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
+
+/** A page for some roles only: the others are told it is not theirs (the server refuses them anyway). */
+function Only({ allowed, children }: { allowed: boolean; children: ReactNode }) {
+  return allowed ? children : <NotFound />;
+}
 
 /** Where a person lands: their tasks, else the cases, else the first page their role has. */
 function Home() {
@@ -27,7 +42,6 @@ function Home() {
 function Routed() {
   const { user } = useSession();
   const location = useLocation();
-  const { t } = useI18n();
   if (user === undefined)
     return (
       <main className="page">
@@ -69,9 +83,14 @@ function Routed() {
         />
         <Route path="cases" element={<CasesPage />} />
         <Route path="cases/:id" element={<CasePage />} />
-        <Route path="designer" element={<ComingSoon name={t('nav.designer')} />} />
-        <Route path="audit" element={<ComingSoon name={t('nav.audit')} />} />
-        <Route path="admin" element={<ComingSoon name={t('nav.admin')} />} />
+        <Route path="designer" element={<Only allowed={may.design(user)}>{later(<DesignerPage />)}</Only>} />
+        <Route
+          path="designer/:key"
+          element={<Only allowed={may.design(user)}>{later(<ProcessDesignPage />)}</Only>}
+        />
+        <Route path="audit" element={<Only allowed={may.audit(user)}>{later(<AuditIndexPage />)}</Only>} />
+        <Route path="audit/:id" element={<Only allowed={may.audit(user)}>{later(<CaseAuditPage />)}</Only>} />
+        <Route path="admin" element={<Only allowed={may.administer(user)}>{later(<AdminPage />)}</Only>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

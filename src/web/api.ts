@@ -28,6 +28,8 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A BPMN diagram sent as `application/xml` instead of a JSON body. */
+  xml?: string;
   headers?: Record<string, string>;
   /** Response type: JSON (default) or text (diagrams). */
   as?: 'json' | 'text';
@@ -41,6 +43,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     ...options.headers,
   };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.xml !== undefined) headers['Content-Type'] = 'application/xml';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
   try {
@@ -48,7 +51,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.xml ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (error) {
@@ -77,5 +80,24 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
     request<T>('POST', path, { ...options, body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** POST a diagram as application/xml. */
+  postXml: <T>(path: string, xml: string) => request<T>('POST', path, { xml }),
 };
+
+/**
+ * Hands the browser a file made here (an export, a diagram) to save: a Blob behind a
+ * temporary link with `download`, nothing sent anywhere.
+ */
+export function saveFile(name: string, content: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

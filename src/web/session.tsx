@@ -84,6 +84,9 @@ export const may = {
   seeCases: (user: User) => has(user, [...PLAN_ROLES, 'auditor', 'admin']),
   report: (user: User) => has(user, REPORTERS),
   design: (user: User) => has(user, ['designer', 'admin', 'auditor']),
+  /** Edit in the modeler and run the deploy checks (designer, admin); only designers deploy. */
+  edit: (user: User) => has(user, ['designer', 'admin']),
+  deploy: (user: User) => has(user, ['designer']),
   audit: (user: User) => has(user, ['auditor', 'admin']),
   administer: (user: User) => has(user, ['admin']),
 };

@@ -153,3 +153,119 @@ export interface CaseDetail {
   instances: CaseInstance[];
   messages: CaseMessage[];
 }
+
+/** GET /api/definitions */
+export interface DefinitionVersion {
+  version: number;
+  deployedAt: string;
+  deployedBy: string;
+  hash: string;
+}
+
+export interface DefinitionSummary {
+  key: string;
+  name: string;
+  latestVersion: number;
+  versions: DefinitionVersion[];
+}
+
+/** One finding of the deploy checks (POST /api/definitions/lint, or a refused deploy's 422). */
+export interface LintProblem {
+  elementId?: string;
+  rule: string;
+  message: string;
+  severity: 'error' | 'warning' | string;
+}
+
+export interface LintResult {
+  key: string | null;
+  name: string | null;
+  ok: boolean;
+  problems: LintProblem[];
+}
+
+export interface DeployResult {
+  key: string;
+  version: number;
+  created: boolean;
+  warnings?: LintProblem[];
+}
+
+/** GET /api/catalog: what a diagram may name. */
+export interface Catalog {
+  services: string[];
+  forms: Array<{ key: string; title: string }>;
+  roles: Array<{ id: string; label: string }>;
+}
+
+/** GET /api/cases/:id/history */
+export interface CaseEvent {
+  instanceId: string;
+  definitionKey: string;
+  seq: number;
+  at: string;
+  type: string;
+  actor?: string;
+  requestId?: string;
+  activityId?: string;
+  activityName?: string;
+  executionId?: string;
+  data?: JsonObject;
+}
+
+export interface IntegrityVerdict {
+  instanceId: string;
+  ok: boolean;
+  events?: number;
+  problem?: { seq: number; kind: string; detail: string };
+}
+
+export interface CaseHistory {
+  events: CaseEvent[];
+  integrity: IntegrityVerdict[];
+}
+
+/** GET /api/cases/:id/diagrams */
+export interface CaseDiagramItem {
+  instanceId: string;
+  definitionKey: string;
+  definitionVersion: number;
+  name: string;
+  status: CaseInstance['status'];
+  xml: string | null;
+}
+
+/** GET /api/users */
+export interface UserAccount {
+  id: string;
+  displayName: string;
+  roles: string[];
+  email: string | null;
+  active: boolean;
+  demo: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /api/tokens */
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+
+/** GET /api/incidents */
+export interface Incident {
+  id: string;
+  instanceId: string;
+  activityId?: string;
+  kind: string;
+  topic?: string;
+  attempts: number;
+  error?: string;
+  since: string;
+}

@@ -1,7 +1,15 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startWebHarness, type WebHarness } from './web-harness.js';
+import {
+  ensureItem,
+  field,
+  fieldError,
+  fillIncident,
+  openTask,
+  shanghaiWall,
+  submitTask as submitStep,
+} from './web-steps.js';
 import { data, incident } from '../plan/plan-support.js';
-import { formExamples } from '../forms/form-examples.js';
 import { PASSWORD } from '../support/api-harness.js';
 
 /**
@@ -32,59 +40,7 @@ function freshSources(): string[] {
   return [`https://weibo.example.com/web-test/${Date.now()}-${sources}`];
 }
 
-/** `YYYY-MM-DDTHH:mm` of a moment, in Asia/Shanghai (what a datetime-local input takes there). */
-function shanghaiWall(at: number): string {
-  return new Date(at + 8 * 3600_000).toISOString().slice(0, 16);
-}
-
-function field(page: Page, pointer: string): Locator {
-  return page.locator(`#root_${pointer}`);
-}
-
-/** The error list under a field (rjsf's `<id>__error`). */
-function fieldError(page: Page, pointer: string): Locator {
-  return page.locator(`#root_${pointer}__error`);
-}
-
-/** Adds an item to an array field unless rjsf already shows one at that index. */
-async function ensureItem(page: Page, array: string, index: number): Promise<void> {
-  if ((await field(page, `${array}_${index}`).count()) > 0) return;
-  await page.locator(`fieldset#root_${array}`).getByRole('button', { name: '添加' }).last().click();
-}
-
-async function fillIncident(
-  page: Page,
-  overrides: { title: string; grade: string; sources: string[]; firstSeenAt: number },
-) {
-  const example = formExamples['incident-report'];
-  await field(page, 'title').fill(overrides.title);
-  await field(page, 'summary').fill(example.summary);
-  await field(page, 'category').selectOption({ label: '征地拆迁' });
-  await field(page, 'platform').selectOption({ label: '微博' });
-  for (const [i, url] of overrides.sources.entries()) {
-    await ensureItem(page, 'sourceUrls', i);
-    await field(page, `sourceUrls_${i}`).fill(url);
-  }
-  await field(page, 'firstSeenAt').fill(shanghaiWall(overrides.firstSeenAt));
-  await field(page, 'occurredAt').fill(shanghaiWall(Date.now() - 40 * MINUTE));
-  await field(page, 'grade').selectOption({ label: overrides.grade });
-  await field(page, 'gradeReason').fill(example.gradeReason);
-}
-
-/** Opens a task of a case from the task list (the link in the card that names the case). */
-async function openTask(page: Page, caseId: string, taskName: string | RegExp): Promise<void> {
-  await page.goto('/tasks');
-  const card = page.locator('li.task-card').filter({ hasText: caseId }).filter({ hasText: taskName });
-  await card.getByRole('link', { name: taskName }).click();
-  await page.getByRole('heading', { level: 1, name: taskName }).waitFor();
-  await page.locator('.schema-form form').waitFor();
-}
-
-async function submitTask(page: Page, taskName: string | RegExp): Promise<void> {
-  await page.getByRole('button', { name: '提交并完成任务' }).click();
-  await page.getByRole('status').filter({ hasText: '已完成' }).filter({ hasText: taskName }).waitFor();
-  await web.run();
-}
+const submitTask = (page: Page, taskName: string | RegExp) => submitStep(web, page, taskName);
 
 test('signs in: a wrong password is refused, then the task list opens; the language switches', async () => {
   const context = await web.context();

@@ -133,7 +133,11 @@ export async function startWebHarness(): Promise<WebHarness> {
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
       });
-      if (lang) await context.addInitScript((l) => localStorage.setItem('preplan.lang', l), lang);
+      // The init script also runs in the blank page a new tab starts with, which has no storage.
+      if (lang)
+        await context.addInitScript((l) => {
+          if (location.protocol.startsWith('http')) localStorage.setItem('preplan.lang', l);
+        }, lang);
       context.setDefaultTimeout(10_000);
       context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
       context.on('console', (message) => {

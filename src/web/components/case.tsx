@@ -132,7 +132,7 @@ export function CaseFacts({ record, compact }: { record: CaseDetail; compact?: b
       {record.outcome && (
         <div className="fact-wide">
           <dt>{t('case.outcome')}</dt>
-          <dd className="prewrap">{record.outcome}</dd>
+          <dd className="prewrap">{i18n.name(`outcome.${record.outcome}`, record.outcome)}</dd>
         </div>
       )}
     </dl>

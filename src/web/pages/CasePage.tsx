@@ -1,15 +1,14 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useI18n } from '../i18n';
-import { useUser } from '../session';
-import { api } from '../api';
+import { may, useUser } from '../session';
 import { useApi } from '../useApi';
 import { channelName, gradeBadge, processName, rolesName, taskName } from '../labels';
 import { formatDateTime } from '../time';
 import { Countdown } from '../components/Countdown';
 import { CaseFacts, Deadlines, Timeline } from '../components/case';
 import { DrillBadge, ErrorBox, ExternalLink, GradeBadge, Loading, PageTitle } from '../components/bits';
-import type { CaseDetail, CaseInstance } from '../types';
+import type { CaseDetail, CaseDiagramItem, CaseInstance } from '../types';
 
 const CaseDiagram = lazy(() => import('../diagram/CaseDiagram'));
 
@@ -24,24 +23,22 @@ function Diagram({ record }: { record: CaseDetail }) {
   const { t } = i18n;
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const instance = record.instances.find((i) => i.id === chosen) ?? mainInstance(record.instances);
-  const [xml, setXml] = useState<{ key: string; text: string | null } | null>(null);
-  const path = instance
-    ? `/api/definitions/${encodeURIComponent(instance.definitionKey)}/versions/${instance.definitionVersion}/xml`
-    : null;
-
+  // Every diagram version the case's processes run on, for anyone who may read the case.
+  const diagrams = useApi<{ items: CaseDiagramItem[] }>(
+    record.instances.length ? `/api/cases/${encodeURIComponent(record.id)}/diagrams` : null,
+  );
+  // A re-grade adds a process: fetch the diagrams again when the case has more.
+  const reloadDiagrams = diagrams.reload;
+  const known = diagrams.data?.items.length;
   useEffect(() => {
-    if (!path) return;
-    let live = true;
-    api
-      .get<string>(path, { as: 'text' })
-      .then((text) => live && setXml({ key: path, text }))
-      .catch(() => live && setXml({ key: path, text: null }));
-    return () => {
-      live = false;
-    };
-  }, [path]);
+    if (known !== undefined && known < record.instances.length) reloadDiagrams();
+  }, [known, record.instances.length, reloadDiagrams]);
+  const current = diagrams.data
+    ? { text: diagrams.data.items.find((d) => d.instanceId === instance?.id)?.xml ?? null }
+    : diagrams.error
+      ? { text: null }
+      : null;
 
-  const current = xml && xml.key === path ? xml : null;
   const active = useMemo(() => instance?.waitingAt ?? [], [instance]);
   const done = useMemo(
     () =>
@@ -131,6 +128,11 @@ export function CasePage() {
           <GradeBadge grade={record.grade} />
           <span className={`status status-${record.status}`}>{t(`status.${record.status}`)}</span>
           {record.drill && <DrillBadge />}
+          {may.audit(user) && (
+            <Link to={`/audit/${encodeURIComponent(record.id)}`} className="btn btn-secondary btn-compact">
+              {t('case.auditReplay')}
+            </Link>
+          )}
         </p>
       </div>
       {record.drill && <p className="alert alert-info">{t('case.drillBanner')}</p>}
