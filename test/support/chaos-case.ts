@@ -14,37 +14,64 @@ export const CHAOS_FILE = 'chaos-case.bpmn';
 export const CHAOS_SERVICES = ['effect'];
 /** Who completes reviews, in every run (the actor ends up in variables and history). */
 export const STAFF = 'staff';
-/** The review's non-interrupting reminder (PT1M) and interrupting deadline (PT10M). */
+/** The review's non-interrupting reminder timer (PT1M). */
 export const REMINDER_ID = 'reviewReminder';
 export const REMINDER_MS = 60_000;
-export const DEADLINE_MS = 600_000;
+
+/** How a JumpClock reads the wall clock; the test sends it to every worker. */
+export interface ClockSetting {
+  /** A wall-clock moment at which the clock reads `epochMs + offsetMs`. */
+  epochMs: number;
+  /** Virtual milliseconds per wall-clock millisecond between jumps. */
+  rate: number;
+  /** How far the test has moved the clock forward. */
+  offsetMs: number;
+}
 
 /**
- * Wall-clock time plus an offset the test moves forward in jumps. Between jumps it runs at the
- * wall clock's pace, so leases (2 s) run out as they would in production and a dead worker's
- * jobs are taken over; a jump skips the minutes a timer waits for.
+ * The kill -9 test's clock: between jumps it runs at a fixed fraction of the wall clock's pace
+ * (so leases still run out and a dead worker's jobs are taken over), and the test moves it
+ * forward in jumps over the minutes a timer waits for. It jumps only when nothing is left to
+ * do at the current time: no job running or due, no outbox owed, no review the staff still has
+ * to complete.
  *
  * Why not a clock that runs N times faster: the end state of a case depends on whether the staff
  * completes its review before the PT1M reminder fires. On a clock 20× faster that is a race of
- * 3 real seconds against a machine busy restarting killed workers, and the outcome would
- * depend on timing rather than on the durable runtime. Here the test jumps only when nothing is
- * left to do at the current time (no job running or due, no outbox owed, no review the staff
- * still has to complete), so every case takes the same path as in the fault-free run.
+ * 3 real seconds against a machine busy restarting killed workers, and the outcome would depend
+ * on timing rather than on the durable runtime. On this clock each case takes the path it takes
+ * without faults, however slow the machine.
  */
 export class JumpClock implements Clock {
-  constructor(private offset = 0) {}
+  private current: ClockSetting;
+
+  constructor(setting: ClockSetting = { epochMs: Date.now(), rate: 1, offsetMs: 0 }) {
+    this.current = { ...setting };
+  }
 
   now(): Date {
-    return new Date(Date.now() + this.offset);
+    const { epochMs, rate, offsetMs } = this.current;
+    return new Date(epochMs + (Date.now() - epochMs) * rate + offsetMs);
   }
 
-  get offsetMs(): number {
-    return this.offset;
+  get setting(): ClockSetting {
+    return { ...this.current };
   }
 
-  /** Moves the clock forward (never back: a job's lease must not come back to life). */
-  setOffset(offsetMs: number): void {
-    this.offset = Math.max(this.offset, offsetMs);
+  /**
+   * Takes the test's setting. Settings of one run differ only in their offset, which never
+   * shrinks: a message late over the IPC channel must not set the clock back (a lease would
+   * come back to life).
+   */
+  set(setting: ClockSetting): void {
+    const sameRun = setting.epochMs === this.current.epochMs && setting.rate === this.current.rate;
+    this.current = {
+      ...setting,
+      offsetMs: sameRun ? Math.max(setting.offsetMs, this.current.offsetMs) : setting.offsetMs,
+    };
+  }
+
+  jump(ms: number): void {
+    this.current.offsetMs += ms;
   }
 }
 

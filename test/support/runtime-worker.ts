@@ -9,8 +9,9 @@
  * - a staff loop completes open reviews as `reviewPlan` says, through `runtime.completeTask`.
  *
  * Environment: PREPLAN_TEST_MONGODB_URI, KILL9_DB, KILL9_PEER_URL, KILL9_WORKER (the lease
- * owner's name), KILL9_LEASE_MS, KILL9_POLL_MS. The parent sends `{ offsetMs }` over the IPC
- * channel: once after "ready" (the node starts working only then) and at every jump.
+ * owner's name), KILL9_LEASE_MS (on the test's clock), KILL9_POLL_MS (the job runner's),
+ * KILL9_STAFF_POLL_MS. The parent sends `{ clock }` (a ClockSetting) over the IPC channel: once
+ * after "ready" (the node starts working only then) and at every jump.
  *
  * Prints exactly one line on stdout, "ready"; anything else goes to stderr.
  */
@@ -21,7 +22,14 @@ import { Runtime } from '../../src/engine/runtime/runtime.js';
 import { JobRunner } from '../../src/engine/jobs/job-runner.js';
 import { PreplanError } from '../../src/errors.js';
 import type { ServiceRegistry } from '../../src/services/service-types.js';
-import { effectResult, JumpClock, reviewData, STAFF, staffShouldComplete } from './chaos-case.js';
+import {
+  effectResult,
+  JumpClock,
+  reviewData,
+  STAFF,
+  staffShouldComplete,
+  type ClockSetting,
+} from './chaos-case.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -37,9 +45,9 @@ const log = (message: string): void => {
 const clock = new JumpClock();
 let started: (() => void) | null = null;
 const firstTick = new Promise<void>((resolve) => (started = resolve));
-process.on('message', (message: { offsetMs?: number }) => {
-  if (typeof message?.offsetMs !== 'number') return;
-  clock.setOffset(message.offsetMs);
+process.on('message', (message: { clock?: ClockSetting }) => {
+  if (!message?.clock) return;
+  clock.set(message.clock);
   started?.();
   started = null;
 });
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
   const peerUrl = required('KILL9_PEER_URL');
   const leaseMs = Number(required('KILL9_LEASE_MS'));
   const pollMs = Number(required('KILL9_POLL_MS'));
+  const staffPollMs = Number(required('KILL9_STAFF_POLL_MS'));
   const connection = await connectStore(required('PREPLAN_TEST_MONGODB_URI'), required('KILL9_DB'));
   const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
@@ -115,7 +124,7 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`staff: ${(error as Error).stack ?? String(error)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, staffPollMs));
   }
 }
 
