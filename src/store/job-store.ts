@@ -120,40 +120,46 @@ export class JobStore {
    * findOneAndUpdate makes the claim atomic: two nodes never get the same job.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<JobRecord | null> {
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    // `runAt` is the due time while pending and the lease's end while running: one indexed
+    // range, walked in order, finds both due work and work whose node died.
     return this.model
       .findOneAndUpdate(
+        { runAt: { $lte: now } },
         {
-          $or: [
-            { status: 'pending', dueAt: { $lte: now } },
-            { status: 'running', leaseUntil: { $lte: now } },
-          ],
-        },
-        {
-          $set: {
-            status: 'running',
-            leaseOwner: owner,
-            leaseUntil: new Date(now.getTime() + leaseMs),
-            updatedAt: now,
-          },
+          $set: { status: 'running', leaseOwner: owner, leaseUntil, runAt: leaseUntil, updatedAt: now },
           $inc: { attempts: 1 },
         },
-        { sort: { dueAt: 1 }, new: true },
+        { sort: { runAt: 1 }, new: true },
       )
       .lean<JobRecord>()
       .exec();
   }
 
-  /** Keeps a service result with the job, so a crash after the call does not call it again. */
+  /** Keeps a running job ours a while longer (a slow service); false when the lease was lost. */
+  async extendLease(jobId: string, owner: string, until: Date): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: jobId as never, leaseOwner: owner, status: 'running' },
+      { $set: { leaseUntil: until, runAt: until } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Keeps a service result with the job, so a crash after the call does not call it again;
+   * false when another node has taken the job over meanwhile.
+   */
   async recordResult(
     jobId: string,
     owner: string,
     result: Record<string, unknown>,
     now: Date,
-  ): Promise<void> {
-    await this.model.collection.updateOne(
+  ): Promise<boolean> {
+    const recorded = await this.model.collection.updateOne(
       { _id: jobId as never, leaseOwner: owner },
       { $set: { result, updatedAt: now } },
     );
+    return recorded.matchedCount === 1;
   }
 
   /** Puts a failed attempt back with a later due time, or raises an incident when out of tries. */

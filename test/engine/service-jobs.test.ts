@@ -1,6 +1,6 @@
 import { useTestDatabase } from '../support/test-database.js';
 import { createHarness, type Harness } from '../support/runtime-harness.js';
-import { ServiceBpmnError } from '../../src/engine/jobs/job-runner.js';
+import { JobRunner, ServiceBpmnError } from '../../src/engine/jobs/job-runner.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 import type { ServiceCall } from '../../src/services/service-types.js';
 
@@ -150,5 +150,46 @@ describe('call activities', () => {
     await h.runtime.start('call-child', { actor: 'again', instanceId: childId });
     const history = await h.stores.history.forInstance(childId);
     expect(history.filter((e) => e.type === 'instance.started')).toHaveLength(1);
+  });
+});
+
+describe('a service slower than its lease', () => {
+  const releases: Array<() => void> = [];
+  let slowCalls = 0;
+
+  function runner(owner: string) {
+    return new JobRunner({
+      jobs: h.stores.jobs,
+      instances: h.stores.instances,
+      runtime: h.runtime,
+      services: {
+        flaky: async () => {
+          slowCalls++;
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return { url: 'https://example.invalid/slow' };
+        },
+      },
+      clock: h.clock,
+      owner,
+      leaseMs: 600,
+    });
+  }
+
+  test('keeps its lease while it runs, so a second node does not call it again', async () => {
+    slowCalls = 0;
+    const { _id } = await h.runtime.start('service-errors', { actor: 'monitor-1' });
+    const a = runner('node-a');
+    const b = runner('node-b');
+    const first = a.runDue();
+    while (slowCalls === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    h.clock.advance(601);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // a heartbeat renews A's lease
+    const second = b.runDue();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(slowCalls).toBe(1);
+    for (const release of releases) release();
+    expect(await second).toBe(0);
+    await first;
+    expect(await h.stores.instances.load(_id)).toMatchObject({ status: 'completed' });
   });
 });

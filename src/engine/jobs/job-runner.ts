@@ -80,7 +80,8 @@ export class JobRunner {
           await runtime.fireTimer(job.instanceId, job.executionId);
           break;
         case 'service':
-          await this.runService(job);
+          // Another node took the job over while the service ran: it finishes the job.
+          if (!(await this.runService(job))) return;
           break;
         case 'call-start': {
           const payload = job.payload as {
@@ -142,7 +143,8 @@ export class JobRunner {
     return true;
   }
 
-  private async runService(job: JobRecord): Promise<void> {
+  /** Calls the job's service (once per result) and delivers the result; false when the lease was lost. */
+  private async runService(job: JobRecord): Promise<boolean> {
     const { jobs, runtime, clock, services, instances } = this.options;
     let result = job.result;
     if (!result) {
@@ -151,6 +153,14 @@ export class JobRunner {
       const instance = await instances.variablesOf(job.instanceId);
       if (!instance || instance.status !== 'running')
         throw new PreplanError('conflict', `instance ${job.instanceId} is not running`);
+      // A slow service keeps its lease, so no other node starts the same call meanwhile.
+      const heartbeat = setInterval(
+        () =>
+          void jobs
+            .extendLease(job._id, this.owner, new Date(clock.now().getTime() + this.leaseMs))
+            .catch(() => undefined),
+        Math.max(250, Math.floor(this.leaseMs / 3)),
+      );
       try {
         result =
           (await implementation({
@@ -167,16 +177,22 @@ export class JobRunner {
           await runtime.deliverServiceResult(job.instanceId, job.executionId, {
             error: { message: error.message, code: error.code },
           });
-          return;
+          return true;
         }
         throw error;
+      } finally {
+        clearInterval(heartbeat);
       }
       this.options.faults?.('job.after-service');
       // Kept with the job: a crash from here on delivers this result instead of calling again.
-      await jobs.recordResult(job._id, this.owner, result, clock.now());
+      if (!(await jobs.recordResult(job._id, this.owner, result, clock.now()))) {
+        this.options.log?.(`job ${job._id}: lease lost while its service ran; the new holder finishes it`);
+        return false;
+      }
       this.options.faults?.('job.after-result');
     }
     await runtime.deliverServiceResult(job.instanceId, job.executionId, { result });
+    return true;
   }
 
   private async failed(job: JobRecord, error: unknown): Promise<void> {
