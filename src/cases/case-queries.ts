@@ -3,7 +3,7 @@ import type { TaskStore } from '../store/task-store.js';
 import type { InstanceStore } from '../store/instance-store.js';
 import type { DeliveryStore } from '../store/delivery-store.js';
 import type { DefinitionStore } from '../store/definition-store.js';
-import { elementNames } from '../engine/definitions/element-names.js';
+import { elementNamesOf } from '../engine/definitions/element-names.js';
 import type { Actor } from '../auth/actor.js';
 import { PreplanError } from '../errors.js';
 
@@ -132,14 +132,14 @@ export async function caseDetail(deps: CaseQueryDeps, actor: Actor, id: string) 
     instances: (
       await Promise.all(
         instances.map(async (instance) => {
-          const definition = await deps.definitions.byId(instance.definitionId);
-          const names = definition ? elementNames(definition.source) : {};
+          // The process element is named too: its id is the definition key.
+          const names = await elementNamesOf(deps.definitions, instance.definitionId);
           const waitingAt = [...new Set(Object.values(instance.waits).map((wait) => wait.activityId))];
           return {
             id: instance._id,
             definitionKey: instance.definitionKey,
             definitionVersion: instance.definitionVersion,
-            name: definition?.name ?? instance.definitionKey,
+            name: names[instance.definitionKey] ?? instance.definitionKey,
             status: instance.status,
             createdAt: instance.createdAt,
             endedAt: instance.endedAt,

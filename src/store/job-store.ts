@@ -184,6 +184,10 @@ export class JobStore {
     return result.modifiedCount === 1;
   }
 
+  count(filter: { status?: JobStatus; kind?: JobKind } = {}): Promise<number> {
+    return this.model.countDocuments(filter).exec();
+  }
+
   byId(id: string): Promise<JobRecord | null> {
     return this.model.findById(id).lean<JobRecord>().exec();
   }

@@ -159,6 +159,10 @@ export class TaskStore {
     return [...dated, ...undated];
   }
 
+  countOpen(): Promise<number> {
+    return this.model.countDocuments({ status: 'open' }).exec();
+  }
+
   /** Open tasks, the soonest due first. */
   openTasks(filter: { instanceId?: string } = {}): Promise<TaskRecord[]> {
     return this.model

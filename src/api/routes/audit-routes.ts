@@ -3,7 +3,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { guard } from '../guard.js';
 import { checkId, queryChecker } from '../validation.js';
 import { readableCase } from '../../cases/case-queries.js';
-import { elementNames } from '../../engine/definitions/element-names.js';
+import { elementNamesOf } from '../../engine/definitions/element-names.js';
 import { verifyHistory } from '../../audit/verify-history.js';
 import { verifyAll } from '../../audit/verify-all.js';
 import { stateAt } from '../../audit/instance-state.js';
@@ -19,16 +19,6 @@ const verifyQuery = queryChecker<{ caseId?: string }>({
 export function auditRoutes({ node }: ApiDeps): Router {
   const router = Router();
   const caseDeps = { ...node.stores, clock: node.clock };
-  const namesCache = new Map<string, Record<string, string>>();
-  const namesOf = async (definitionId: string) => {
-    let names = namesCache.get(definitionId);
-    if (!names) {
-      const definition = await node.stores.definitions.byId(definitionId);
-      names = definition ? elementNames(definition.source) : {};
-      namesCache.set(definitionId, names);
-    }
-    return names;
-  };
   const instancesOf = async (caseId: string) =>
     (await node.stores.instances.list({ businessKey: caseId }, 1000)).sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
@@ -86,7 +76,7 @@ export function auditRoutes({ node }: ApiDeps): Router {
         const full = await node.stores.instances.load(instance._id);
         const history = await node.stores.history.forInstance(instance._id);
         integrity.push(verifyHistory(full!, history));
-        const names = await namesOf(instance.definitionId);
+        const names = await elementNamesOf(node.stores.definitions, instance.definitionId);
         for (const event of history)
           events.push({
             instanceId: instance._id,

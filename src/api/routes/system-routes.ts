@@ -20,7 +20,7 @@ export function createMetrics(deps: ApiDeps) {
     help: 'Open user tasks',
     registers: [registry],
     async collect() {
-      this.set((await deps.node.stores.tasks.openTasks()).length);
+      this.set(await deps.node.stores.tasks.countOpen());
     },
   });
   new Gauge({
@@ -28,7 +28,7 @@ export function createMetrics(deps: ApiDeps) {
     help: 'Jobs whose retries ran out (need an admin)',
     registers: [registry],
     async collect() {
-      this.set((await deps.node.stores.jobs.find({ status: 'incident' })).length);
+      this.set(await deps.node.stores.jobs.count({ status: 'incident' }));
     },
   });
   const logins = new Counter({

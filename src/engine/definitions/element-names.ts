@@ -21,3 +21,23 @@ export function elementNames(xml: string): Record<string, string> {
     names[match[2]] ??= decode(match[1]);
   return names;
 }
+
+const cached = new Map<string, Record<string, string>>();
+
+/**
+ * The names of one deployed definition version, read once: versions never change, so the map
+ * is kept for the life of the process.
+ */
+export async function elementNamesOf(
+  definitions: { byId(id: string): Promise<{ source: string } | null> },
+  definitionId: string,
+): Promise<Record<string, string>> {
+  let names = cached.get(definitionId);
+  if (!names) {
+    const definition = await definitions.byId(definitionId);
+    if (!definition) return {};
+    names = elementNames(definition.source);
+    cached.set(definitionId, names);
+  }
+  return names;
+}
