@@ -21,6 +21,7 @@ const ProcessDesignPage = lazy(() =>
 );
 const AuditIndexPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditIndexPage })));
 const CaseAuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.CaseAuditPage })));
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
@@ -90,6 +91,10 @@ function Routed() {
         />
         <Route path="audit" element={<Only allowed={may.audit(user)}>{later(<AuditIndexPage />)}</Only>} />
         <Route path="audit/:id" element={<Only allowed={may.audit(user)}>{later(<CaseAuditPage />)}</Only>} />
+        <Route
+          path="reports"
+          element={<Only allowed={may.readReports(user)}>{later(<ReportsPage />)}</Only>}
+        />
         <Route path="admin" element={<Only allowed={may.administer(user)}>{later(<AdminPage />)}</Only>} />
         <Route path="*" element={<NotFound />} />
       </Route>

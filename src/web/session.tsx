@@ -75,7 +75,7 @@ export function useUser(): User {
 }
 
 /** Who may do what in the UI, mirroring src/api/access-policy.ts (the server decides). */
-const PLAN_ROLES = ['leader', 'deputy', 'member', 'office', 'monitor', 'writer', 'county-liaison'];
+export const PLAN_ROLES = ['leader', 'deputy', 'member', 'office', 'monitor', 'writer', 'county-liaison'];
 const REPORTERS = ['monitor', 'office', 'leader', 'deputy'];
 const has = (user: User, roles: string[]) => user.roles.some((role) => roles.includes(role));
 
@@ -88,5 +88,7 @@ export const may = {
   edit: (user: User) => has(user, ['designer', 'admin']),
   deploy: (user: User) => has(user, ['designer']),
   audit: (user: User) => has(user, ['auditor', 'admin']),
+  /** The plan's reports (`report.read`): the leading group, its office, auditors and admins. */
+  readReports: (user: User) => has(user, ['auditor', 'admin', 'leader', 'deputy', 'office']),
   administer: (user: User) => has(user, ['admin']),
 };

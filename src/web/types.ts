@@ -225,6 +225,19 @@ export interface CaseHistory {
   integrity: IntegrityVerdict[];
 }
 
+/** GET /api/instances/:id/state?at=SEQ: the instance after event SEQ (src/audit/instance-state.ts). */
+export interface InstanceState {
+  seq: number;
+  /** Elements ended and sequence flows taken. */
+  completed: string[];
+  active: string[];
+  timedOut: string[];
+  variables: JsonObject;
+  openTasks: Array<{ activityId: string; name?: string; candidateGroups: string[] }>;
+  done: Array<{ seq: number; at: string; activityId: string; actor?: string }>;
+  ended: boolean;
+}
+
 /** GET /api/cases/:id/diagrams */
 export interface CaseDiagramItem {
   instanceId: string;
@@ -268,4 +281,59 @@ export interface Incident {
   attempts: number;
   error?: string;
   since: string;
+}
+
+/** The reports (src/reports/plan-reports.ts); drills are left out of all of them. */
+export type DeadlineOutcome = 'on-time' | 'late' | 'missed' | 'pending' | 'n/a';
+
+/** GET /api/reports/compliance */
+export interface ComplianceReport {
+  rows: Array<{
+    grade: number;
+    cases: number;
+    report: Record<DeadlineOutcome, number>;
+    reply: Record<DeadlineOutcome, number>;
+  }>;
+  misses: Array<{
+    caseId: string;
+    title: string;
+    grade: number;
+    deadline: 'report' | 'reply';
+    outcome: 'late' | 'missed';
+    dueAt: string;
+    doneAt: string | null;
+    minutesLate: number;
+  }>;
+}
+
+/** GET /api/reports/accountability */
+export interface AccountabilityReport {
+  entries: Array<{
+    caseId: string;
+    title: string;
+    grade: number;
+    task: string;
+    activityId: string;
+    /** Who completed it, else who claimed it, else the roles it waits for (comma-separated). */
+    heldBy: string;
+    status: 'late' | 'overdue';
+    dueAt: string;
+    heldMinutes: number;
+    minutesLate: number;
+  }>;
+}
+
+/** GET /api/reports/monthly?month=YYYY-MM */
+export interface MonthlyReport {
+  month: string;
+  cases: number;
+  byGrade: Record<string, number>;
+  byCategory: Record<string, number>;
+  byOutcome: Record<string, number>;
+  medianMinutes: {
+    firstSeenToReport: number | null;
+    occurredToReply: number | null;
+    openToClose: number | null;
+  };
+  steps: Array<{ step: string; completed: number; medianMinutes: number | null }>;
 }

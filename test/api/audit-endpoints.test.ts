@@ -54,10 +54,18 @@ test('a case reader gets its diagrams and its whole history with names; an audit
     completed: string[];
     active: string[];
     variables: Record<string, unknown>;
+    done: Array<{ seq: number; activityId: string; actor?: string }>;
+    ended: boolean;
   }>(`/api/instances/${instanceId}/state`);
   expect(after.body.completed).toContain('Consult');
   expect(after.body.active).toContain('DraftRelease');
   expect(after.body.variables).toMatchObject({ minutes: data.consultation.minutes });
+  // What the UI's replay draws and lists: the flow out of the consultation, who did it, not ended.
+  expect(after.body.completed).toContain('Flow_Consult_DraftMerge');
+  expect(after.body.done).toEqual([
+    { seq: consultDone, at: expect.any(String), activityId: 'Consult', actor: 'leader1' },
+  ]);
+  expect(after.body.ended).toBe(false);
 
   const verify = await auditor.get<{ items: Array<{ ok: boolean }> }>(`/api/audit/verify?caseId=${id}`);
   expect(verify.body.items).toHaveLength(2);

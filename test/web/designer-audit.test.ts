@@ -51,6 +51,8 @@ async function downloaded(
 const shape = (page: Page, id: string) =>
   page.locator(`[data-testid="modeler"] .djs-shape[data-element-id="${id}"]`);
 const properties = (page: Page) => page.locator('[data-testid="properties"]');
+/** The replay shows the server's state for the step it is at (each step is fetched from the API). */
+const replaySettled = (page: Page) => page.locator('[data-testid="replay"][aria-busy="false"]').waitFor();
 const lintState = (page: Page) => page.locator('[data-testid="lint"] .lint-state');
 
 test('a designer: an invalid change is flagged live and refused on deploy; a renamed task deploys as version 2', async () => {
@@ -286,6 +288,7 @@ test('an auditor replays a finished grade-3 case: markers per step, who did what
   const element = (elementId: string) => diagram.locator(`[data-element-id="${elementId}"]`).first();
   const classes = (elementId: string) => element(elementId).getAttribute('class');
   await element('Review').waitFor({ state: 'attached' });
+  await replaySettled(page);
   // The first step: the grade process has started, nothing done yet.
   await expect(page.locator('[data-testid="replay-position"]').textContent()).resolves.toMatch(
     /^第 1 \/ \d+ 步$/,
@@ -295,6 +298,7 @@ test('an auditor replays a finished grade-3 case: markers per step, who did what
   // To the end: every task done is green, the case closed (the main plane; the tasks inside the
   // collapsed sub-processes are drawn on planes of their own).
   await page.getByRole('button', { name: '结束', exact: true }).click();
+  await replaySettled(page);
   for (const done of [
     'Respond',
     'WriteCommentary',
@@ -316,6 +320,7 @@ test('an auditor replays a finished grade-3 case: markers per step, who did what
   for (let i = 0; i < 10 && !(await step.textContent())?.includes('完成任务'); i++)
     await page.getByRole('button', { name: '上一步', exact: true }).click();
   await expect(step.locator('.step-event').textContent()).resolves.toContain('完成任务');
+  await replaySettled(page);
   await expect(step.textContent()).resolves.toContain('office1');
   await expect(step.textContent()).resolves.toContain('总结评估');
   await expect(classes('Review')).resolves.toContain('replay-active');
@@ -337,6 +342,7 @@ test('an auditor replays a finished grade-3 case: markers per step, who did what
   await expect(step.textContent()).resolves.toContain('领导小组会商措施');
   // The replay follows the step into the collapsed sub-process it happened in.
   await element('Consult').waitFor();
+  await replaySettled(page);
   await expect(classes('Consult')).resolves.toContain('replay-current');
   await expect(classes('Consult')).resolves.toContain('replay-active');
   await expect(classes('RespondStarted')).resolves.toContain('replay-completed');
@@ -367,6 +373,7 @@ test('an auditor replays a finished grade-3 case: markers per step, who did what
   await page.getByLabel('隐藏流转细节（连线、网关、变量）').check();
   await page.getByLabel('事件', { exact: true }).selectOption({ label: '完成任务' });
   await rows.last().getByRole('button', { name: '完成任务' }).click();
+  await replaySettled(page);
   await expect(classes('Review')).resolves.toContain('replay-current');
   await page.getByRole('button', { name: '重新校验' }).click();
   await page.locator('[data-testid="integrity"]').filter({ hasText: '校验于' }).waitFor();
@@ -478,9 +485,10 @@ test('each page is offered only to its roles', async () => {
     return names;
   };
   expect(await links('designer1')).toEqual(['流程设计']);
-  expect(await links('auditor1')).toEqual(['我的任务', '案件', '流程设计', '审计回放']);
-  expect(await links('admin1')).toEqual(['案件', '流程设计', '审计回放', '管理']);
-  expect(await links('office1')).toEqual(['我的任务', '案件']);
+  expect(await links('auditor1')).toEqual(['我的任务', '案件', '流程设计', '审计回放', '报表']);
+  expect(await links('admin1')).toEqual(['案件', '流程设计', '审计回放', '报表', '管理']);
+  expect(await links('office1')).toEqual(['我的任务', '案件', '报表']);
+  expect(await links('writer1')).toEqual(['我的任务', '案件']);
 
   // An auditor reads a process but cannot change it.
   const page = await signedIn('auditor1');

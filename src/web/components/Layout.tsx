@@ -15,6 +15,7 @@ export function Layout() {
     may.seeCases(user) && { to: '/cases', label: t('nav.cases') },
     may.design(user) && { to: '/designer', label: t('nav.designer') },
     may.audit(user) && { to: '/audit', label: t('nav.audit') },
+    may.readReports(user) && { to: '/reports', label: t('nav.reports') },
     may.administer(user) && { to: '/admin', label: t('nav.admin') },
   ].filter((l): l is { to: string; label: string } => Boolean(l));
 

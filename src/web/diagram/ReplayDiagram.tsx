@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -16,9 +16,10 @@ export interface ReplayMarkers {
 /**
  * The instance's diagram version in a bpmn-js viewer, marked as it stood at the replay's step:
  * completed elements and flows taken green, running ones blue, fired timers orange, the step's
- * own element outlined. Markers change with the step; the diagram is imported once.
+ * own element outlined. Markers change with the step; the diagram is imported once. While the
+ * next step's state is on its way (`markers` undefined) the last markers stay.
  */
-export default function ReplayDiagram({ xml, markers }: { xml: string; markers: ReplayMarkers }) {
+export default function ReplayDiagram({ xml, markers }: { xml: string; markers?: ReplayMarkers }) {
   const { t } = useI18n();
   const container = useRef<HTMLDivElement>(null);
   const [viewer, setViewer] = useState<Diagram | null>(null);
@@ -45,8 +46,10 @@ export default function ReplayDiagram({ xml, markers }: { xml: string; markers: 
     };
   }, [xml]);
 
-  useEffect(() => {
-    if (!viewer) return;
+  // Marked in the same commit that shows the step, so the page never shows one step's text
+  // with another step's markers.
+  useLayoutEffect(() => {
+    if (!viewer || !markers) return;
     const canvas = viewer.get<Canvas>('canvas');
     const registry = viewer.get<ElementRegistry>('elementRegistry');
     for (const [id, marker] of marked.current) if (registry.get(id)) canvas.removeMarker(id, marker);

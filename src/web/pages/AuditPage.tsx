@@ -6,6 +6,7 @@ import { useApi } from '../useApi';
 import { processName, rolesName } from '../labels';
 import { formatDateTime } from '../time';
 import { DataView } from '../components/DataView';
+import { DataTable } from '../components/DataTable';
 import { DrillBadge, ErrorBox, GradeBadge, Loading, PageTitle } from '../components/bits';
 import {
   historyCsv,
@@ -13,10 +14,10 @@ import {
   isKeyStep,
   isRoutine,
   shanghaiSeconds,
-  stateAt,
   SYSTEM_ACTORS,
-} from '../audit/replay';
-import { diagramFacts, type ElementFacts } from '../diagram/facts';
+} from '../audit/history';
+import { useStateAt } from '../audit/use-instance-state';
+import { diagramFacts } from '../diagram/facts';
 import type {
   CaseDetail,
   CaseDiagramItem,
@@ -86,39 +87,37 @@ export function AuditIndexPage() {
       ) : cases.data.items.length === 0 ? (
         <p className="muted empty">{t('cases.none')}</p>
       ) : (
-        <table className="case-table responsive">
-          <thead>
-            <tr>
-              <th scope="col">{t('cases.id')}</th>
-              <th scope="col">{t('cases.caseTitle')}</th>
-              <th scope="col">{t('cases.grade')}</th>
-              <th scope="col">{t('cases.status')}</th>
-              <th scope="col">{t('cases.created')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.data.items.map((c) => (
-              <tr key={c.id}>
-                <td data-label={t('cases.id')}>
-                  <Link to={`/audit/${c.id}`} className="case-id">
-                    {c.id}
-                  </Link>
-                </td>
-                <td data-label={t('cases.caseTitle')} className="title-cell">
+        <DataTable
+          className="case-table"
+          rows={cases.data.items}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              header: t('cases.id'),
+              cell: (c) => (
+                <Link to={`/audit/${c.id}`} className="case-id">
+                  {c.id}
+                </Link>
+              ),
+            },
+            {
+              header: t('cases.caseTitle'),
+              className: 'title-cell',
+              cell: (c) => (
+                <>
                   <Link to={`/audit/${c.id}`}>{c.title}</Link>
                   {c.drill && <DrillBadge />}
-                </td>
-                <td data-label={t('cases.grade')}>
-                  <GradeBadge grade={c.grade} />
-                </td>
-                <td data-label={t('cases.status')}>
-                  <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>
-                </td>
-                <td data-label={t('cases.created')}>{formatDateTime(c.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t('cases.grade'), cell: (c) => <GradeBadge grade={c.grade} /> },
+            {
+              header: t('cases.status'),
+              cell: (c) => <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>,
+            },
+            { header: t('cases.created'), cell: (c) => formatDateTime(c.createdAt) },
+          ]}
+        />
       )}
     </>
   );
@@ -332,14 +331,17 @@ function Replay({
     if (index < 0) index = 0;
   }
   const step = steps[index];
-  const state = useMemo(() => stateAt(own, step?.seq ?? 0), [own, step?.seq]);
+  // The state after the step comes from the server; the steps either side are fetched ahead.
+  const neighbours = [steps[index - 1]?.seq, steps[index + 1]?.seq].filter((n) => n !== undefined);
+  const { state, error, retry } = useStateAt(instanceId, step?.seq ?? 0, neighbours);
   const markers = useMemo(
-    () => ({
-      completed: state.completed,
-      active: state.active,
-      timedOut: state.timedOut,
-      current: step?.activityId,
-    }),
+    () =>
+      state && {
+        completed: state.completed,
+        active: state.active,
+        timedOut: state.timedOut,
+        current: step?.activityId,
+      },
     [state, step?.activityId],
   );
   const go = (i: number) => {
@@ -350,7 +352,12 @@ function Replay({
     fallback ?? facts.get(activityId)?.name ?? i18n.name(`activity.${activityId}`, activityId);
 
   return (
-    <section className="card replay" aria-labelledby="replay-title">
+    <section
+      className="card replay"
+      aria-labelledby="replay-title"
+      aria-busy={!state && !error}
+      data-testid="replay"
+    >
       <div className="section-head">
         <h2 id="replay-title">{t('audit.replay')}</h2>
         <div className="form-group inline">
@@ -483,31 +490,49 @@ function Replay({
           ) : (
             <p className="muted">{t('audit.noEvents')}</p>
           )}
-          <h3>{t('audit.openAtStep')}</h3>
-          {state.openTasks.length === 0 ? (
-            <p className="muted small">{state.ended ? t('audit.instanceEnded') : t('audit.noOpenTasks')}</p>
+          {!state ? (
+            error ? (
+              <ErrorBox error={error} onRetry={retry} />
+            ) : (
+              <Loading />
+            )
           ) : (
-            <ul className="step-list">
-              {state.openTasks.map((task, i) => (
-                <li key={`${task.activityId}-${i}`}>
-                  {nameOf(task.activityId, task.name)}
-                  <OpenTaskGroups facts={facts.get(task.activityId)} />
-                </li>
-              ))}
-            </ul>
-          )}
-          <h3>{t('audit.doneSoFar')}</h3>
-          {state.done.length === 0 ? (
-            <p className="muted small">{t('audit.noneDone')}</p>
-          ) : (
-            <ol className="step-list done-list">
-              {state.done.map((d) => (
-                <li key={d.seq}>
-                  <strong>{actorName(i18n, d.actor)}</strong> · {nameOf(d.activityId, d.name)}
-                  <span className="muted small"> · {shanghaiSeconds(d.at).slice(5, 16)}</span>
-                </li>
-              ))}
-            </ol>
+            <>
+              <h3>{t('audit.openAtStep')}</h3>
+              {state.openTasks.length === 0 ? (
+                <p className="muted small">
+                  {state.ended ? t('audit.instanceEnded') : t('audit.noOpenTasks')}
+                </p>
+              ) : (
+                <ul className="step-list">
+                  {state.openTasks.map((task, i) => (
+                    <li key={`${task.activityId}-${i}`}>
+                      {nameOf(task.activityId, task.name)}
+                      <OpenTaskGroups
+                        roles={
+                          task.candidateGroups.length > 0
+                            ? task.candidateGroups
+                            : (facts.get(task.activityId)?.candidateGroups ?? [])
+                        }
+                      />
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <h3>{t('audit.doneSoFar')}</h3>
+              {state.done.length === 0 ? (
+                <p className="muted small">{t('audit.noneDone')}</p>
+              ) : (
+                <ol className="step-list done-list">
+                  {state.done.map((d) => (
+                    <li key={d.seq}>
+                      <strong>{actorName(i18n, d.actor)}</strong> · {nameOf(d.activityId)}
+                      <span className="muted small"> · {shanghaiSeconds(d.at).slice(5, 16)}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </>
           )}
         </aside>
       </div>
@@ -515,14 +540,11 @@ function Replay({
   );
 }
 
-function OpenTaskGroups({ facts }: { facts?: ElementFacts }) {
+function OpenTaskGroups({ roles }: { roles: string[] }) {
   const i18n = useI18n();
-  if (!facts || facts.candidateGroups.length === 0) return null;
+  if (roles.length === 0) return null;
   return (
-    <span className="muted small">
-      {' '}
-      · {i18n.t('case.waitingFor', { roles: rolesName(i18n, facts.candidateGroups) })}
-    </span>
+    <span className="muted small"> · {i18n.t('case.waitingFor', { roles: rolesName(i18n, roles) })}</span>
   );
 }
 
@@ -591,6 +613,11 @@ function History({
     const item = items.find((i) => i.instanceId === instanceId);
     return item ? processName(i18n, item.definitionKey) : instanceId;
   };
+  const isCurrent = (e: CaseEvent) => current?.instanceId === e.instanceId && current.seq === e.seq;
+  const formKeyOf = (e: CaseEvent) =>
+    e.type === 'task.completed' && e.activityId
+      ? facts.get(e.instanceId)?.get(e.activityId)?.formKey
+      : undefined;
 
   return (
     <section className="card history" aria-labelledby="history-title">
@@ -705,62 +732,59 @@ function History({
         <p className="muted empty">{t('audit.noMatch')}</p>
       ) : (
         <div className="history-scroll" tabIndex={0} role="region" aria-label={t('audit.history')}>
-          <table className="history-table responsive" data-testid="history">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.time')}</th>
-                <th scope="col">{t('audit.process')}</th>
-                <th scope="col">{t('audit.event')}</th>
-                <th scope="col">{t('audit.actor')}</th>
-                <th scope="col">{t('audit.activity')}</th>
-                <th scope="col">{t('audit.data')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((e) => {
-                const isCurrent = current?.instanceId === e.instanceId && current.seq === e.seq;
-                const formKey =
-                  e.type === 'task.completed' && e.activityId
-                    ? facts.get(e.instanceId)?.get(e.activityId)?.formKey
-                    : undefined;
-                return (
-                  <tr key={`${e.instanceId}:${e.seq}`} className={isCurrent ? 'is-current' : undefined}>
-                    <td data-label={t('audit.time')} className="nowrap">
-                      <time dateTime={e.at}>{shanghaiSeconds(e.at)}</time>
-                    </td>
-                    <td data-label={t('audit.process')}>
-                      {processLabel(e.instanceId)} <span className="muted small">#{e.seq}</span>
-                    </td>
-                    <td data-label={t('audit.event')}>
-                      <button
-                        type="button"
-                        className="link-button"
-                        title={t('audit.showInReplay')}
-                        aria-current={isCurrent ? 'step' : undefined}
-                        onClick={() => onShow(e)}
-                      >
-                        {eventName(i18n, e.type)}
-                      </button>
-                    </td>
-                    <td data-label={t('audit.actor')}>{actorName(i18n, e.actor)}</td>
-                    <td data-label={t('audit.activity')}>
-                      {e.activityName ?? (e.activityId ? <code>{e.activityId}</code> : '—')}
-                    </td>
-                    <td data-label={t('audit.data')}>
-                      {e.data && Object.keys(e.data).length > 0 ? (
-                        <details>
-                          <summary>{t('audit.fields', { n: Object.keys(e.data).length })}</summary>
-                          <DataView data={e.data} formKey={formKey} />
-                        </details>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            className="history-table"
+            testId="history"
+            rows={shown}
+            rowKey={(e) => `${e.instanceId}:${e.seq}`}
+            rowProps={(e) => (isCurrent(e) ? { className: 'is-current' } : {})}
+            columns={[
+              {
+                header: t('audit.time'),
+                className: 'nowrap',
+                cell: (e) => <time dateTime={e.at}>{shanghaiSeconds(e.at)}</time>,
+              },
+              {
+                header: t('audit.process'),
+                cell: (e) => (
+                  <>
+                    {processLabel(e.instanceId)} <span className="muted small">#{e.seq}</span>
+                  </>
+                ),
+              },
+              {
+                header: t('audit.event'),
+                cell: (e) => (
+                  <button
+                    type="button"
+                    className="link-button"
+                    title={t('audit.showInReplay')}
+                    aria-current={isCurrent(e) ? 'step' : undefined}
+                    onClick={() => onShow(e)}
+                  >
+                    {eventName(i18n, e.type)}
+                  </button>
+                ),
+              },
+              { header: t('audit.actor'), cell: (e) => actorName(i18n, e.actor) },
+              {
+                header: t('audit.activity'),
+                cell: (e) => e.activityName ?? (e.activityId ? <code>{e.activityId}</code> : '—'),
+              },
+              {
+                header: t('audit.data'),
+                cell: (e) =>
+                  e.data && Object.keys(e.data).length > 0 ? (
+                    <details>
+                      <summary>{t('audit.fields', { n: Object.keys(e.data).length })}</summary>
+                      <DataView data={e.data} formKey={formKeyOf(e)} />
+                    </details>
+                  ) : (
+                    '—'
+                  ),
+              },
+            ]}
+          />
         </div>
       )}
     </section>
