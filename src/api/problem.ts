@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { PreplanError } from '../errors.js';
 
@@ -6,11 +7,13 @@ const TITLES: Record<number, string> = {
   401: '需要登录',
   403: '无权操作',
   404: '不存在',
+  408: '请求超时',
   409: '冲突',
   413: '请求体过大',
   415: '不支持的内容类型',
   422: '无法处理',
   429: '请求过于频繁',
+  431: '请求头过大',
   500: '服务器内部错误',
   503: '服务暂不可用',
 };
@@ -36,6 +39,28 @@ export function sendProblem(res: Response, status: number, type: string, fields:
     });
 }
 
+/**
+ * A whole HTTP response carrying a problem document, for requests Node's HTTP parser refuses
+ * before Express sees them (a path with bytes no URL may hold, a head too large): they get the
+ * same kind of answer as every other bad request instead of a bare status line.
+ */
+export function rawProblemResponse(status: number, type: string, detail: string): string {
+  const body = JSON.stringify({
+    type: `https://preplan.local/problems/${type}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+  });
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
 export const notFound: RequestHandler = (req, res) => {
   sendProblem(res, 404, 'not-found', { detail: `${req.method} ${req.originalUrl.split('?')[0]} 不存在` });
 };
@@ -46,17 +71,39 @@ interface BodyParserError {
   expose?: boolean;
 }
 
+/**
+ * More field errors or diagram problems than anyone reads: a 200 KiB body built to fail 60,000
+ * times got a 4 MiB answer. The first ones are listed and the rest counted.
+ */
+export const MAX_LISTED_PROBLEMS = 100;
+
+function capped(fields: Record<string, unknown>): Record<string, unknown> {
+  const result = { ...fields };
+  for (const [list, count] of [
+    ['errors', 'errorCount'],
+    ['problems', 'problemCount'],
+  ] as const) {
+    const items = result[list];
+    if (Array.isArray(items) && items.length > MAX_LISTED_PROBLEMS) {
+      result[list] = items.slice(0, MAX_LISTED_PROBLEMS);
+      result[count] = items.length;
+    }
+  }
+  return result;
+}
+
 /** Every error becomes a problem document; nothing internal (stack, driver message) leaks. */
 export function errorHandler(log: (error: unknown, requestId: string) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof PreplanError) {
       const { errors, ...details } = error.details as { errors?: unknown[] };
-      sendProblem(res, error.status, error.kind, {
-        detail: error.message,
-        ...details,
-        ...(errors ? { errors } : {}),
-      });
+      sendProblem(
+        res,
+        error.status,
+        error.kind,
+        capped({ detail: error.message, ...details, ...(errors ? { errors } : {}) }),
+      );
       return;
     }
     const parser = error as BodyParserError;

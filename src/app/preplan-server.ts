@@ -6,6 +6,7 @@ import type { PreplanNode } from './preplan-node.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { UserAdmin } from '../auth/user-admin.js';
 import { createApi } from '../api/app.js';
+import { answerClientError } from '../api/client-errors.js';
 
 export interface ServerOptions {
   port: number;
@@ -55,6 +56,7 @@ export async function startPreplanServer(node: PreplanNode, options: ServerOptio
   const server = createServer(app);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

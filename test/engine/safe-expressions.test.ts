@@ -81,6 +81,12 @@ describe('refusing', () => {
     refused('/x/');
   });
 
+  test('a literal computed key to a forbidden property is refused when compiled', () => {
+    refused('environment["constructor"]');
+    refused("x['__proto__'].polluted");
+    refused("grade['prototype']");
+  });
+
   test('a computed path to a forbidden property fails when evaluated', () => {
     const compiled = compileExpression('environment["constr" + "uctor"]');
     expect(() => compiled.evaluate(scope({}))).toThrow(/not allowed/);

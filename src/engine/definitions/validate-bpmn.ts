@@ -3,6 +3,7 @@ import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { preplanRules } from './lint-rules/index.js';
 import type { DeploymentCatalog, RuleFactory } from './lint-rules/rule-types.js';
+import { xmlShapeProblem } from './xml-shape.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,6 +86,8 @@ function elementIdOf(warning: { element?: ModdleElement; message: string }): str
 export async function validateBpmn(xml: string, catalog: DeploymentCatalog): Promise<ValidatedDiagram> {
   if (Buffer.byteLength(xml) > MAX_DIAGRAM_BYTES)
     return refused(`diagram is larger than ${MAX_DIAGRAM_BYTES} bytes`);
+  const shape = xmlShapeProblem(xml);
+  if (shape) return refused(shape);
   const moddle = new BpmnModdle({ camunda });
   let parsed;
   try {
@@ -92,6 +95,9 @@ export async function validateBpmn(xml: string, catalog: DeploymentCatalog): Pro
   } catch (error) {
     return refused(`not a BPMN 2.0 diagram: ${oneLine((error as Error).message)}`);
   }
+  // Nothing to lint, and bpmnlint's own rules crash (printing their stacks) on empty definitions.
+  if (!((parsed.rootElement.rootElements ?? []) as ModdleElement[]).length)
+    return refused('the diagram holds no process', 'preplan/executable-process');
   const problems: DiagramProblem[] = undeclaredPrefixes(xml).map((prefix) => ({
     rule: 'parse',
     severity: 'error' as const,
@@ -143,12 +149,16 @@ function startTimersOf(process: ModdleElement | undefined): StartTimer[] {
   return timers;
 }
 
+/** The parser quotes what it could not read; a 64 KiB run of text needs no quoting back in full. */
+const MAX_MESSAGE_LENGTH = 300;
+
 function oneLine(message: string): string {
-  return message
+  const line = message
     .split('\n')
-    .map((line) => line.trim())
+    .map((part) => part.trim())
     .filter(Boolean)
     .join(', ');
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH)}…` : line;
 }
 
 /**
@@ -163,11 +173,11 @@ function undeclaredPrefixes(xml: string): string[] {
   return [...used].filter((prefix) => !new RegExp(`xmlns:${prefix}\\s*=`).test(xml));
 }
 
-function refused(message: string): ValidatedDiagram {
+function refused(message: string, rule = 'parse'): ValidatedDiagram {
   return {
     key: undefined,
     name: undefined,
     startTimers: [],
-    problems: [{ rule: 'parse', severity: 'error', message }],
+    problems: [{ rule, severity: 'error', message }],
   };
 }

@@ -94,8 +94,12 @@ function validate(node: Node, source: string): void {
     case 'MemberExpression': {
       const member = node as jsep.MemberExpression;
       validate(member.object, source);
-      if (member.computed) validate(member.property, source);
-      else {
+      if (member.computed) {
+        validate(member.property, source);
+        // `x['constructor']`: refused at run time too, but a literal key can be refused at deploy.
+        const key = member.property.type === 'Literal' ? String((member.property as jsep.Literal).value) : '';
+        if (FORBIDDEN_PROPERTIES.has(key)) fail(`property "${key}" is not allowed`, source);
+      } else {
         const name = (member.property as jsep.Identifier).name;
         if (FORBIDDEN_PROPERTIES.has(name)) fail(`property "${name}" is not allowed`, source);
       }

@@ -3,6 +3,7 @@ import callActivityTarget from './call-activity-target.js';
 import candidateGroups from './candidate-groups.js';
 import executableProcess from './executable-process.js';
 import flowReferences from './flow-references.js';
+import lengthLimits from './length-limits.js';
 import noScript from './no-script.js';
 import safeExpressions from './safe-expressions.js';
 import serviceTaskImplementation from './service-task-implementation.js';
@@ -15,6 +16,7 @@ export const preplanRules: Record<string, RuleFactory> = {
   'candidate-groups': candidateGroups,
   'executable-process': executableProcess,
   'flow-references': flowReferences,
+  'length-limits': lengthLimits,
   'no-script': noScript,
   'safe-expressions': safeExpressions,
   'service-task-implementation': serviceTaskImplementation,
