@@ -137,20 +137,36 @@ export class CollectionIndex {
     return this.byFirst.get(valueKey(value))?.ids ?? new Set();
   }
 
-  /** Ids of documents whose first field lies within the bounds (a superset the query re-checks). */
-  lookupRange(lower: Bound | null, upper: Bound | null): string[] {
-    const start = lower ? this.lowerBound(lower.value, lower.inclusive) : 0;
-    const end = upper ? this.lowerBound(upper.value, !upper.inclusive) : this.sortedFirst.length;
+  /**
+   * Ids of documents whose first field lies within the bounds (a superset the query re-checks),
+   * in ascending order of that field, produced as they are read: a caller that stops after the
+   * first few (a sorted find with a limit, a claim of the earliest due job) does not pay for the
+   * whole range.
+   */
+  *lookupRange(lower: Bound | null, upper: Bound | null): Generator<string> {
+    const [start, end] = this.rangePositions(lower, upper);
     // A multikey document sits under several values: list it once, at its first (lowest) one.
     const seen = new Set<string>();
-    const ids: string[] = [];
     for (let i = start; i < end; i++)
       for (const id of this.sortedFirst[i].ids)
         if (!seen.has(id)) {
           seen.add(id);
-          ids.push(id);
+          yield id;
         }
-    return ids;
+  }
+
+  /** How many entries a range holds (multikey documents counted once per value): for choosing a plan. */
+  rangeSize(lower: Bound | null, upper: Bound | null): number {
+    const [start, end] = this.rangePositions(lower, upper);
+    let size = 0;
+    for (let i = start; i < end; i++) size += this.sortedFirst[i].ids.size;
+    return size;
+  }
+
+  private rangePositions(lower: Bound | null, upper: Bound | null): [number, number] {
+    const start = lower ? this.lowerBound(lower.value, lower.inclusive) : 0;
+    const end = upper ? this.lowerBound(upper.value, !upper.inclusive) : this.sortedFirst.length;
+    return [start, end];
   }
 
   /** First position whose value is ≥ `value` (inclusive) or > `value` (exclusive). */

@@ -76,7 +76,23 @@ function* byIds(collection: Collection, ids: Iterable<string>): Iterable<StoredD
   }
 }
 
-function lookup(index: CollectionIndex, condition: Condition): string[] | Set<string> {
+/** How many candidates an index would give for a condition, without listing them. */
+function candidateCount(index: CollectionIndex, condition: Condition): number {
+  switch (condition.kind) {
+    case 'eq':
+      return index.lookupEqual(condition.value).size;
+    case 'in': {
+      let size = 0;
+      for (const value of condition.values) size += index.lookupEqual(value).size;
+      return size;
+    }
+    case 'range':
+      return index.rangeSize(condition.lower, condition.upper);
+  }
+}
+
+/** The index's candidates for a condition; a range is walked lazily, in index order. */
+function lookup(index: CollectionIndex, condition: Condition): Iterable<string> {
   switch (condition.kind) {
     case 'eq':
       return index.lookupEqual(condition.value);
@@ -103,30 +119,28 @@ export function planQuery(collection: Collection, filter: Document, preferOrderO
       stage: 'IDHACK',
     };
   }
-  let best: { ids: string[] | Set<string>; index: CollectionIndex; field: string } | null = null;
+  let best: { size: number; index: CollectionIndex; field: string } | null = null;
   for (const index of collection.indexes.values()) {
     if (!index.usableForLookup) continue;
     const field = index.fields[0];
     const condition = conditions.get(field);
     if (!condition) continue;
-    const ids = lookup(index, condition);
     // A range scan in the order the caller sorts by can stop after the first few: prefer it.
     if (condition.kind === 'range' && field === preferOrderOn) {
-      best = { ids, index, field };
+      best = { size: 0, index, field };
       break;
     }
-    const size = Array.isArray(ids) ? ids.length : ids.size;
-    const bestSize = best ? (Array.isArray(best.ids) ? best.ids.length : best.ids.size) : Infinity;
-    if (size < bestSize) best = { ids, index, field };
+    const size = candidateCount(index, condition);
+    if (size < (best?.size ?? Infinity)) best = { size, index, field };
   }
   if (best) {
-    const condition = conditions.get(best.field);
+    const condition = conditions.get(best.field)!;
     return {
-      candidates: byIds(collection, best.ids),
-      exact: onlyField && condition?.kind === 'eq' && condition.whole,
+      candidates: byIds(collection, lookup(best.index, condition)),
+      exact: onlyField && condition.kind === 'eq' && condition.whole,
       stage: 'IXSCAN',
       index: best.index.name,
-      orderedBy: condition?.kind === 'range' ? best.field : undefined,
+      orderedBy: condition.kind === 'range' ? best.field : undefined,
     };
   }
   return {

@@ -31,6 +31,31 @@ export function valueKey(value: unknown): string {
   return `j${EJSON.stringify(value as Document, { relaxed: false })}`;
 }
 
+/**
+ * Whether two values are the same as `valueKey` sees them, compared in place: a changed document
+ * differs early and nothing is built, where comparing two documents' keys serializes both whole
+ * (that was most of an update's cost on a large document).
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const keys = Object.keys(a);
+    const otherKeys = Object.keys(b);
+    if (keys.length !== otherKeys.length) return false;
+    for (let i = 0; i < keys.length; i++)
+      if (keys[i] !== otherKeys[i] || !sameValue(a[keys[i]], b[keys[i]])) return false;
+    return true;
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(b) || Array.isArray(b)) return false;
+  return valueKey(a) === valueKey(b);
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);

@@ -201,6 +201,16 @@ describe('updates', () => {
     expect(read).toMatchObject({ name: 'r2', n: 2 });
     expect(read!.group).toBeUndefined();
   });
+
+  test('a replacement whose text spells out the old fields is still a change', async () => {
+    const c = db.connection.db!.collection<{ _id: string; a: string; b?: string }>('spelled');
+    await c.insertOne({ _id: 'x', a: 'x', b: 'y' });
+    const replaced = await c.replaceOne({ _id: 'x' }, { a: 'x,"b":sy' });
+    expect(replaced).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await c.findOne({ _id: 'x' })).toEqual({ _id: 'x', a: 'x,"b":sy' });
+    const unchanged = await c.updateOne({ _id: 'x' }, { $set: { a: 'x,"b":sy' } });
+    expect(unchanged).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+  });
 });
 
 describe('optimistic concurrency', () => {

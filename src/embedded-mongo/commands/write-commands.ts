@@ -4,7 +4,7 @@ import { MongoCommandError, badValue, typeMismatch } from '../errors.js';
 import { findDocuments, projectDocuments, requireDocument, selectDocuments } from '../query-executor.js';
 import { applyUpdate, buildUpsert, validateUpdate } from '../update-apply.js';
 import { validateNamespace } from '../storage.js';
-import { valueKey } from '../values.js';
+import { sameValue } from '../values.js';
 
 interface WriteError {
   index: number;
@@ -105,7 +105,7 @@ function runUpdate(
   let modified = 0;
   for (const doc of targets) {
     const next = applyUpdate(doc, spec, { filter, inserting: false, arrayFilters: statement.arrayFilters });
-    if (valueKey(next) === valueKey(doc)) continue;
+    if (sameValue(next, doc)) continue;
     context.storage.replaceDocument(collection!, next, context.changes);
     modified++;
   }
@@ -178,8 +178,7 @@ const findAndModify: CommandHandler = (command, context) => {
     };
   }
   const next = applyUpdate(current, spec, { filter, inserting: false, arrayFilters: command.arrayFilters });
-  if (valueKey(next) !== valueKey(current))
-    context.storage.replaceDocument(collection!, next, context.changes);
+  if (!sameValue(next, current)) context.storage.replaceDocument(collection!, next, context.changes);
   return {
     lastErrorObject: { n: 1, updatedExisting: true },
     value: project(command.new ? next : current),
