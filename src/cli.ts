@@ -13,6 +13,8 @@ import { systemClock } from './engine/clock.js';
 import { verifyAll } from './audit/verify-all.js';
 import { replayInstance } from './audit/replay.js';
 import { DefinitionCache } from './engine/runtime/definition-cache.js';
+import { sealCommand, verifyDigestsCommand } from './app/digest-commands.js';
+import { loadDigestKeys } from './audit/digest-keys.js';
 
 const USAGE = `usage: preplan <command>
 
@@ -24,7 +26,11 @@ const USAGE = `usage: preplan <command>
   users password ID           set a new generated password; prints it once
   users remove-demo           remove the demo accounts made on the first start
   audit verify [--case ID]    check every instance's hash-chained history (or one case's);
-                              names the event altered, removed or inserted; exit 1 if any
+                              names the event altered, removed or inserted; and, with a digest
+                              key, every signed daily digest against the history; exit 1 if any
+  audit digest [--day YYYY-MM-DD]
+                              seal the daily digest of chain heads (UTC days): that day, or every
+                              ended day still unsealed up to yesterday; needs PREPLAN_DIGEST_KEY
   audit replay INSTANCE       re-run an instance's recorded inputs through its own diagram version
                               on virtual time; names the first step that differs; exit 1 if any
   mongo [...]                 run the embedded MongoDB-compatible server on its own (see: preplan mongo --help)
@@ -33,13 +39,17 @@ const USAGE = `usage: preplan <command>
 async function auditCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'replay') return replayCommand(rest[0]);
+  if (sub === 'digest') return digestCommand(rest);
   if (sub !== 'verify') throw new Error(`unknown audit command "${sub ?? ''}"\n${USAGE}`);
   const caseAt = rest.indexOf('--case');
   const caseId = caseAt >= 0 ? rest[caseAt + 1] : undefined;
   if (caseAt >= 0 && !caseId) throw new Error('usage: preplan audit verify [--case ID]');
-  const store = await openStoreForCommand(loadConfig());
+  const config = loadConfig();
+  const keys = loadDigestKeys(config);
+  const store = await openStoreForCommand(config);
   try {
-    const verdicts = await verifyAll(await openStores(store.connection), { caseId });
+    const stores = await openStores(store.connection);
+    const verdicts = await verifyAll(stores, { caseId });
     const bad = verdicts.filter((v) => !v.ok);
     for (const v of bad)
       process.stdout.write(
@@ -49,7 +59,24 @@ async function auditCommand(args: string[]): Promise<void> {
       `${verdicts.length} instance(s), ${verdicts.reduce((n, v) => n + v.events, 0)} events checked: ` +
         `${bad.length ? `${bad.length} tampered` : 'all intact'}\n`,
     );
-    if (bad.length) process.exitCode = 1;
+    const instanceIds = caseId ? new Set(verdicts.map((v) => v.instanceId)) : undefined;
+    const digestsAgree = await verifyDigestsCommand(stores, keys, instanceIds, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
+    if (bad.length || !digestsAgree) process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function digestCommand(args: string[]): Promise<void> {
+  const config = loadConfig();
+  const keys = loadDigestKeys(config);
+  const store = await openStoreForCommand(config);
+  try {
+    await sealCommand(await openStores(store.connection), keys, args, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
   } finally {
     await store.close();
   }
@@ -122,7 +149,7 @@ async function usersCommand(args: string[]): Promise<void> {
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel, base: { service: 'preplan' } });
+  const log = pino({ level: config.logLevel, base: { service: 'preplan', node: config.nodeName } });
   let store: EmbeddedMongoServer | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
@@ -159,6 +186,8 @@ async function serve(): Promise<void> {
       database: config.database,
       processes: node.deployed.length,
       scheduler: config.scheduler,
+      // Job leases are held in this name (the node's name and a suffix new on every start).
+      leaseOwner: node.runner.owner,
       url: http.url,
     },
     'preplan is ready',

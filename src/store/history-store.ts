@@ -36,6 +36,8 @@ const historySchema = new Schema<HistoryEvent>(
   { collection: 'history', versionKey: false, minimize: false },
 );
 historySchema.index({ instanceId: 1, seq: 1 }, { unique: true });
+// The daily digest reads one day's events at a time.
+historySchema.index({ at: 1 });
 
 /** The append-only, hash-chained history of every instance. */
 export class HistoryStore {
@@ -66,5 +68,27 @@ export class HistoryStore {
 
   forInstance(instanceId: string): Promise<HistoryEvent[]> {
     return this.model.find({ instanceId }).sort({ seq: 1 }).lean<HistoryEvent[]>().exec();
+  }
+
+  /** Each instance's last event (highest seq) among those dated in [from, to), by instance id. */
+  async headsDated(from: Date, to: Date): Promise<Array<Pick<HistoryEvent, 'instanceId' | 'seq' | 'hash'>>> {
+    const events = await this.model
+      .find({ at: { $gte: from, $lt: to } }, { _id: 0, instanceId: 1, seq: 1, hash: 1 })
+      .lean<Array<Pick<HistoryEvent, 'instanceId' | 'seq' | 'hash'>>>()
+      .exec();
+    const heads = new Map<string, Pick<HistoryEvent, 'instanceId' | 'seq' | 'hash'>>();
+    for (const event of events) {
+      const head = heads.get(event.instanceId);
+      if (!head || event.seq > head.seq) heads.set(event.instanceId, event);
+    }
+    return [...heads.values()].sort((a, b) =>
+      a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0,
+    );
+  }
+
+  /** When the oldest event happened, or null when there is no history yet. */
+  async earliestAt(): Promise<Date | null> {
+    const first = await this.model.findOne({}, { at: 1 }).sort({ at: 1 }).lean<HistoryEvent>().exec();
+    return first?.at ?? null;
   }
 }

@@ -12,6 +12,7 @@ import { DeliveryStore } from './delivery-store.js';
 import { CredentialStore } from './credential-store.js';
 import { SessionStore } from './session-store.js';
 import { TokenStore } from './token-store.js';
+import { DigestStore } from './digest-store.js';
 
 /** Every store preplan keeps, on one connection. */
 export interface Stores {
@@ -28,6 +29,7 @@ export interface Stores {
   credentials: CredentialStore;
   sessions: SessionStore;
   tokens: TokenStore;
+  digests: DigestStore;
 }
 
 /** Builds the stores and makes sure their collections and indexes exist. */
@@ -46,6 +48,7 @@ export async function openStores(connection: Connection): Promise<Stores> {
     credentials: new CredentialStore(connection),
     sessions: new SessionStore(connection),
     tokens: new TokenStore(connection),
+    digests: new DigestStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;

@@ -2,9 +2,10 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * timer: fire it; service: call it; call-start / call-complete: start a child, report back to
- * its parent; process-start: a timer start event's schedule (starts an instance, re-arms).
+ * its parent; process-start: a timer start event's schedule (starts an instance, re-arms);
+ * system: a node's own recurring task named by its topic (the daily digest), re-armed by it.
  */
-export type JobKind = 'timer' | 'service' | 'call-start' | 'call-complete' | 'process-start';
+export type JobKind = 'timer' | 'service' | 'call-start' | 'call-complete' | 'process-start' | 'system';
 export type JobStatus = 'pending' | 'running' | 'done' | 'cancelled' | 'incident';
 
 export interface JobRecord {

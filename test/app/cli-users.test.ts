@@ -47,7 +47,9 @@ test('`preplan audit verify` passes an intact store and names a tampered event (
   const { _id } = await h.runtime.start('review-notify', { actor: 'alice', variables: { grade: 1 } });
   const intact = await preplan('audit', 'verify');
   expect(intact.stdout).toMatch(/1 instance\(s\), \d+ events checked: all intact/);
-  await connection.db!.collection('history').updateOne({ _id: `${_id}:3` as never }, { $set: { actor: 'mallory' } });
+  await connection
+    .db!.collection('history')
+    .updateOne({ _id: `${_id}:3` as never }, { $set: { actor: 'mallory' } });
   await connection.close();
   await expect(preplan('audit', 'verify')).rejects.toMatchObject({
     code: 1,

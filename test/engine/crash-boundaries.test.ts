@@ -4,7 +4,7 @@
  * goes on. The end state must match a run without faults.
  */
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { verifyChain } from '../../src/engine/runtime/history-chain.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 import { FatalError, PreplanError, type FaultPoint } from '../../src/errors.js';
@@ -13,6 +13,7 @@ import { JobRunner } from '../../src/engine/jobs/job-runner.js';
 import { DefinitionCache } from '../../src/engine/runtime/definition-cache.js';
 
 const db = useTestDatabase('crash_boundaries');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 
 const HOUR = 3_600_000;

@@ -1,8 +1,9 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 
 const db = useTestDatabase('messages');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 let h: Harness;
 
@@ -41,7 +42,9 @@ describe('signals', () => {
       (await h.runtime.start('await-signal', { actor: 'm' }))._id,
     ];
     const other = (await h.runtime.start('await-message', { actor: 'm' }))._id;
-    expect(await h.stores.instances.load(waiting[0])).toMatchObject({ awaiting: ['signal:incident-subsided'] });
+    expect(await h.stores.instances.load(waiting[0])).toMatchObject({
+      awaiting: ['signal:incident-subsided'],
+    });
     const received = await h.runtime.broadcastSignal('incident-subsided', { subsidedAt: 'now' }, 'monitor-1');
     expect(received.sort()).toEqual([...waiting].sort());
     for (const id of waiting) {

@@ -1,8 +1,9 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 
 const db = useTestDatabase('plan-elements');
+useReplayCheck();
 let h: Harness;
 const HOUR = 3_600_000;
 

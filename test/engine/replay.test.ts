@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, RESOURCES, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, RESOURCES, type Harness } from '../support/runtime-harness.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 import { replayInstance } from '../../src/audit/replay.js';
 import { DefinitionCache } from '../../src/engine/runtime/definition-cache.js';
@@ -9,6 +9,7 @@ import { deployDefinition } from '../../src/engine/definitions/deploy-definition
 import { testCatalog } from '../support/runtime-harness.js';
 
 const db = useTestDatabase('replay');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 let h: Harness;
 const HOUR = 3_600_000;

@@ -1,9 +1,10 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { verifyChain } from '../../src/engine/runtime/history-chain.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 
 const db = useTestDatabase('runtime');
+useReplayCheck();
 let h: Harness;
 
 beforeEach(async () => {

@@ -1,10 +1,11 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { JobRunner, ServiceBpmnError } from '../../src/engine/jobs/job-runner.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 import type { ServiceCall } from '../../src/services/service-types.js';
 
 const db = useTestDatabase('service_jobs');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 
 let failuresLeft = 0;

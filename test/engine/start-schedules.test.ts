@@ -1,11 +1,18 @@
 import { useTestDatabase } from '../support/test-database.js';
 import { readFileSync } from 'node:fs';
-import { createHarness, RESOURCES, testCatalog, type Harness } from '../support/runtime-harness.js';
+import {
+  useReplayCheck,
+  createHarness,
+  RESOURCES,
+  testCatalog,
+  type Harness,
+} from '../support/runtime-harness.js';
 
 import { stopDiagramValidator, validateDiagram } from '../../src/engine/definitions/validate-diagram.js';
 import { nextStart, syncStartSchedules } from '../../src/engine/jobs/start-schedules.js';
 
 const db = useTestDatabase('start_schedules');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 let h: Harness;
 

@@ -1,11 +1,12 @@
 import { useTestDatabase } from '../support/test-database.js';
-import { createHarness, type Harness } from '../support/runtime-harness.js';
+import { useReplayCheck, createHarness, type Harness } from '../support/runtime-harness.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
 import { verifyHistory } from '../../src/audit/verify-history.js';
 import { chainEvents } from '../../src/engine/runtime/history-chain.js';
 import type { HistoryEvent } from '../../src/store/history-store.js';
 
 const db = useTestDatabase('verify_history');
+useReplayCheck();
 afterAll(() => stopDiagramValidator());
 let h: Harness;
 let instanceId: string;

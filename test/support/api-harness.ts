@@ -117,7 +117,9 @@ const API_START = '2037-03-14T01:00:00.000Z';
  * a fresh one for each test, or with `shared: true` one for all tests of the enclosing describe
  * (or file): for table-driven tests, whose rows must not depend on each other's changes.
  */
-export function useApiHarness(options: { loginAttempts?: number; shared?: boolean; start?: string } = {}): {
+export function useApiHarness(
+  options: { loginAttempts?: number; shared?: boolean; start?: string; digestKey?: string } = {},
+): {
   readonly api: ApiHarness;
 } {
   let api: ApiHarness | undefined;
@@ -125,6 +127,7 @@ export function useApiHarness(options: { loginAttempts?: number; shared?: boolea
   setUp(async () => {
     const h = await startPlanHarness(`test_api_${randomBytes(4).toString('hex')}`, {
       start: options.start ?? API_START,
+      digestKey: options.digestKey,
     });
     const server = await startPreplanServer(h.node, {
       port: 0,

@@ -46,7 +46,7 @@ export interface PlanHarness {
  */
 export async function startPlanHarness(
   database: string,
-  options: { publication?: boolean; start?: string } = {},
+  options: { publication?: boolean; start?: string; digestKey?: string } = {},
 ): Promise<PlanHarness> {
   const smtp = await startSmtpPeer();
   const http = await startHttpPeer();
@@ -90,6 +90,7 @@ export async function startPlanHarness(
     schedulerPollMs: 1000,
     log: pino({ level: 'silent' }),
     clock,
+    digestKey: options.digestKey,
   });
   const now = clock.now();
   for (const person of STAFF)

@@ -9,6 +9,7 @@ import { JobRunner } from '../../src/engine/jobs/job-runner.js';
 import { deployDefinition } from '../../src/engine/definitions/deploy-definition.js';
 import type { DeploymentCatalog } from '../../src/engine/definitions/lint-rules/rule-types.js';
 import type { ServiceCall, ServiceRegistry } from '../../src/services/service-types.js';
+import { replayInstance, type ReplayResult } from '../../src/audit/replay.js';
 
 export const RESOURCES = path.join(import.meta.dirname, '../resources');
 
@@ -31,6 +32,63 @@ export interface Harness {
   /** Runs due jobs until none are left due at the current (virtual) time. */
   drain(): Promise<number>;
   openTasks(instanceId: string): Promise<Array<{ _id: string; activityId: string }>>;
+  /**
+   * Leaves a finished instance out of the replay check (`useReplayCheck`), with the reason:
+   * only for instances that cannot replay by design (a history corrupted on purpose).
+   */
+  excludeFromReplay(instanceId: string, reason: string): void;
+}
+
+/** The harnesses this test file made (a shared one lives across tests), and what each leaves out. */
+const harnesses: Array<{ stores: Stores; excluded: Map<string, string> }> = [];
+
+/** Instances that have run to their end (normally or at a terminate end): each can be replayed. */
+const FINISHED = ['completed'] as const;
+
+/**
+ * Replays every finished instance of a harness's store through its own diagram version
+ * (src/audit/replay.ts) and returns those whose replay does something else than the record.
+ */
+export async function replayFinished(
+  stores: Stores,
+  excluded: ReadonlyMap<string, string> = new Map(),
+  replayed = new Set<string>(),
+): Promise<ReplayResult[]> {
+  const definitions = new DefinitionCache(stores.definitions);
+  const diverged: ReplayResult[] = [];
+  for (const status of FINISHED)
+    for (const { _id } of await stores.instances.list({ status }, 100_000)) {
+      if (excluded.has(_id) || replayed.has(_id)) continue;
+      replayed.add(_id);
+      const record = (await stores.instances.load(_id))!;
+      const result = await replayInstance(
+        _id,
+        await definitions.get(record.definitionId),
+        await stores.history.forInstance(_id),
+        record.variables,
+      );
+      if (!result.ok) diverged.push(result);
+    }
+  return diverged;
+}
+
+/**
+ * After each test, replays every instance the test's harnesses finished and fails the test if
+ * any replay diverges from its record. Call at the top of a test file, like useTestDatabase.
+ */
+export function useReplayCheck(): void {
+  afterEach(async () => {
+    // Harnesses on one database (a second node in a test) share their instances: once is enough.
+    const replayed = new Set<string>();
+    const excludedHere = new Map(harnesses.flatMap(({ excluded }) => [...excluded]));
+    const diverged: ReplayResult[] = [];
+    for (const { stores } of harnesses)
+      diverged.push(...(await replayFinished(stores, excludedHere, replayed)));
+    if (diverged.length)
+      throw new Error(
+        `replaying finished instances diverged from their record:\n${JSON.stringify(diverged, null, 2)}`,
+      );
+  });
 }
 
 /** The durable runtime wired to the test database, on a manual clock, with recording services. */
@@ -58,6 +116,8 @@ export async function createHarness(
     backoffMs: 1000,
   });
   const deployed: string[] = [];
+  const excluded = new Map<string, string>();
+  harnesses.push({ stores, excluded });
   return {
     clock,
     stores,
@@ -84,6 +144,10 @@ export async function createHarness(
     },
     async openTasks(instanceId) {
       return (await stores.tasks.forInstance(instanceId)).filter((task) => task.status === 'open');
+    },
+    excludeFromReplay(instanceId, reason) {
+      if (!reason.trim()) throw new Error('say why an instance is left out of the replay check');
+      excluded.set(instanceId, reason);
     },
   };
 }

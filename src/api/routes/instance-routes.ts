@@ -67,17 +67,19 @@ export function instanceRoutes({ node }: ApiDeps): Router {
       if (!job) throw new PreplanError('not-found', `故障 ${id} 不存在`);
       if (!(await node.stores.jobs.retry(id, node.clock.now())))
         throw new PreplanError('conflict', `作业 ${id} 不在故障状态`);
-      await node.runtime.appendHistory(job.instanceId, [
-        {
-          at: node.clock.now(),
-          type: 'incident.retried',
-          actor: actor.id,
-          requestId,
-          activityId: job.activityId,
-          executionId: job.executionId,
-          data: { jobId: id },
-        },
-      ]);
+      // A schedule's or a system job's incident (the daily digest) has no instance history.
+      if (await node.stores.instances.variablesOf(job.instanceId))
+        await node.runtime.appendHistory(job.instanceId, [
+          {
+            at: node.clock.now(),
+            type: 'incident.retried',
+            actor: actor.id,
+            requestId,
+            activityId: job.activityId,
+            executionId: job.executionId,
+            data: { jobId: id },
+          },
+        ]);
       res.json({ id, status: 'pending' });
     }),
   );
