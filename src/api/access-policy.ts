@@ -17,6 +17,8 @@ export const accessPolicy = {
   'case.list': [...PLAN_ROLES, 'auditor', 'admin'],
   'case.read': [...PLAN_ROLES, 'auditor', 'admin'],
   'case.regrade': REPORTERS,
+  /** The printable case report: whoever may read the case (per-object rule as for case.read). */
+  'case.report': [...PLAN_ROLES, 'auditor', 'admin'],
   'task.list': [...PLAN_ROLES, 'auditor'],
   'task.read': [...PLAN_ROLES, 'auditor'],
   'task.claim': PLAN_ROLES,
@@ -37,6 +39,7 @@ export const accessPolicy = {
   'catalog.read': ['designer', 'admin', 'auditor'],
   'form.read': 'authenticated',
   'audit.verify': ['auditor', 'admin'],
+  'audit.digests': ['auditor', 'admin'],
   'report.read': ['auditor', 'admin', 'leader', 'deputy', 'office'],
   'external.read': 'public',
   'external.submit': 'public',

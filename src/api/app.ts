@@ -12,6 +12,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { externalRoutes } from './routes/external-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { caseReportRoutes } from './routes/case-report-routes.js';
 import { createMetrics, systemRoutes } from './routes/system-routes.js';
 import { MAX_DIAGRAM_BYTES } from '../engine/definitions/diagram-limits.js';
 
@@ -55,6 +56,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions): Express {
   app.use(externalRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(reportRoutes(deps));
+  app.use(caseReportRoutes(deps));
   app.use('/api', notFound);
   options.extra?.(app);
   app.use(notFound);

@@ -138,6 +138,17 @@ export const endpoints: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/cases/{id}/report.pdf',
+    operation: 'case.report',
+    summary:
+      'The printable case report (PDF): facts, grade history, deadlines met or missed, publications, tasks and who held them, the timeline, each process diagram with the path taken, chain heads in the footer',
+    responses: {
+      200: 'application/pdf, inline, named <case id>.pdf',
+      404: 'no such case, or not one I may read',
+    },
+  },
+  {
+    method: 'get',
     path: '/api/cases/{id}/history',
     operation: 'case.read',
     summary:
@@ -148,14 +159,21 @@ export const endpoints: Endpoint[] = [
     path: '/api/instances/{id}/state',
     operation: 'instance.read',
     summary:
-      'The instance as it was after event ?at=SEQ: completed, active and timed-out elements, variables, open tasks',
+      'The instance as it was after event ?at=SEQ: completed elements and flows taken, active and timed-out elements, variables, open tasks, tasks done (who, when), ended',
   },
   {
     method: 'get',
     path: '/api/audit/verify',
     operation: 'audit.verify',
     summary:
-      'Verify the hash chains of every instance (?caseId= for one case): which event was altered, removed or inserted',
+      'Verify the hash chains of every instance (?caseId= for one case): which event was altered, removed or inserted; and, with a digest key, every signed daily digest (digests: forged ones, chains rewritten since a day was sealed, missing days)',
+  },
+  {
+    method: 'get',
+    path: '/api/audit/digests',
+    operation: 'audit.digests',
+    summary:
+      'The signed daily digests of chain heads, newest first (?from=YYYY-MM-DD &to=): day (UTC), heads (instanceId, seq, hash), sealedAt, keyId, mac',
   },
   {
     method: 'get',
@@ -264,6 +282,7 @@ export const endpoints: Endpoint[] = [
   },
   { method: 'get', path: '/metrics', operation: 'system.metrics', summary: 'Prometheus metrics' },
   { method: 'get', path: '/api/openapi.json', operation: 'system.docs', summary: 'This document' },
+  { method: 'get', path: '/api/docs', operation: 'system.docs', summary: 'This document as a readable page' },
 ];
 
 function who(operation: Operation): string {

@@ -197,6 +197,7 @@ const zh = {
   'countdown.dueAt': '截止时间 {at}',
 
   'case.auditReplay': '审计回放',
+  'case.reportPdf': '打印报告 (PDF)',
 
   'designer.title': '流程设计',
   'designer.intro':
@@ -705,6 +706,7 @@ const en: Record<MessageKey, string> = {
   'countdown.dueAt': 'Due {at}',
 
   'case.auditReplay': 'Audit replay',
+  'case.reportPdf': 'Case report (PDF)',
 
   'designer.title': 'Process design',
   'designer.intro':
@@ -1166,6 +1168,7 @@ const enNames: Record<string, string> = {
   'rule.preplan/safe-expressions': 'Expression',
   'rule.preplan/no-script': 'No scripts',
   'rule.preplan/flow-references': 'Flow references',
+  'rule.preplan/length-limits': 'Name and id length',
   'rule.preplan/executable-process': 'Executable process',
   'rule.preplan/call-activity-target': 'Called process',
   'rule.parse': 'Cannot read the diagram',
@@ -1271,6 +1274,7 @@ const zhNames: Record<string, string> = {
   'rule.preplan/safe-expressions': '表达式',
   'rule.preplan/no-script': '不允许脚本',
   'rule.preplan/flow-references': '连线引用',
+  'rule.preplan/length-limits': '名称与标识长度',
   'rule.preplan/executable-process': '可执行流程',
   'rule.preplan/call-activity-target': '调用的流程',
   'rule.parse': '无法读取流程图',

@@ -161,6 +161,9 @@ describe('per-object rules', () => {
     expect((await leader.get(`/api/cases/${caseId}`)).status).toBe(200);
     const hidden = await member.get(`/api/cases/${caseId}`);
     expect([hidden.status, hidden.body.type]).toEqual([404, 'https://preplan.local/problems/not-found']);
+    // Nor its printable report: the same not-found, so a case's existence does not leak.
+    const report = await member.get(`/api/cases/${caseId}/report.pdf`);
+    expect([report.status, report.body.type]).toEqual([404, 'https://preplan.local/problems/not-found']);
     const list = await member.get<{ items: Array<{ id: string }> }>('/api/cases');
     expect(list.status).toBe(200);
     expect(list.body.items.map((c) => c.id)).not.toContain(caseId);

@@ -3,9 +3,9 @@ import type { ApiDeps } from '../api-deps.js';
 import { guard } from '../guard.js';
 import { checkId, queryChecker } from '../validation.js';
 import { readableCase } from '../../cases/case-queries.js';
-import { elementNamesOf } from '../../engine/definitions/element-names.js';
-import { verifyHistory } from '../../audit/verify-history.js';
+import { caseHistory } from '../../cases/case-history.js';
 import { verifyAll } from '../../audit/verify-all.js';
+import { verifyDigests } from '../../audit/daily-digest.js';
 import { stateAt } from '../../audit/instance-state.js';
 import { roles } from '../../roles.js';
 import { PreplanError } from '../../errors.js';
@@ -14,6 +14,8 @@ const stateQuery = queryChecker<{ at?: number }>({ properties: { at: { type: 'in
 const verifyQuery = queryChecker<{ caseId?: string }>({
   properties: { caseId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,40}$' } },
 });
+const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const digestQuery = queryChecker<{ from?: string; to?: string }>({ properties: { from: DAY, to: DAY } });
 
 /** What auditors, designers and the UI read: diagrams and histories of a case, states, catalog. */
 export function auditRoutes({ node }: ApiDeps): Router {
@@ -70,32 +72,8 @@ export function auditRoutes({ node }: ApiDeps): Router {
     '/api/cases/:id/history',
     guard('case.read', async ({ req, res, actor }) => {
       const record = await readableCase(caseDeps, actor, checkId(req.params.id, '案件'));
-      const events = [];
-      const integrity = [];
-      for (const instance of await instancesOf(record._id)) {
-        const full = await node.stores.instances.load(instance._id);
-        const history = await node.stores.history.forInstance(instance._id);
-        integrity.push(verifyHistory(full!, history));
-        const names = await elementNamesOf(node.stores.definitions, instance.definitionId);
-        for (const event of history)
-          events.push({
-            instanceId: instance._id,
-            definitionKey: instance.definitionKey,
-            seq: event.seq,
-            at: event.at,
-            type: event.type,
-            actor: event.actor,
-            requestId: event.requestId,
-            activityId: event.activityId,
-            activityName: event.activityId ? names[event.activityId] : undefined,
-            executionId: event.executionId,
-            data: event.data,
-          });
-      }
-      events.sort(
-        (a, b) =>
-          a.at.getTime() - b.at.getTime() || a.instanceId.localeCompare(b.instanceId) || a.seq - b.seq,
-      );
+      const { events, instances } = await caseHistory(node.stores, record._id);
+      const integrity = instances.map((item) => item.integrity);
       res.json({ events, integrity });
     }),
   );
@@ -129,7 +107,28 @@ export function auditRoutes({ node }: ApiDeps): Router {
     '/api/audit/verify',
     guard('audit.verify', async ({ req, res }) => {
       const { caseId } = verifyQuery({ ...req.query });
-      res.json({ items: await verifyAll(node.stores, { caseId }) });
+      const items = await verifyAll(node.stores, { caseId });
+      const instanceIds = caseId ? new Set(items.map((item) => item.instanceId)) : undefined;
+      const digests = node.digestKeys
+        ? {
+            enabled: true,
+            ...(await verifyDigests(node.stores, node.digestKeys, node.clock.now(), { instanceIds })),
+          }
+        : { enabled: false, ok: true };
+      res.json({ items, digests });
+    }),
+  );
+
+  router.get(
+    '/api/audit/digests',
+    guard('audit.digests', async ({ req, res }) => {
+      const range = digestQuery({ ...req.query });
+      const items = await node.stores.digests.list(range);
+      res.json({
+        enabled: node.digestKeys !== null,
+        keyId: node.digestKeys?.signing.id ?? null,
+        items: items.reverse().map(({ _id, ...digest }) => ({ day: _id, ...digest })),
+      });
     }),
   );
   return router;

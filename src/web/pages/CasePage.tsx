@@ -133,6 +133,14 @@ export function CasePage() {
               {t('case.auditReplay')}
             </Link>
           )}
+          <a
+            href={`/api/cases/${encodeURIComponent(record.id)}/report.pdf`}
+            className="btn btn-secondary btn-compact"
+            target="_blank"
+            rel="noopener"
+          >
+            {t('case.reportPdf')}
+          </a>
         </p>
       </div>
       {record.drill && <p className="alert alert-info">{t('case.drillBanner')}</p>}
