@@ -17,14 +17,20 @@
  * It reports; it never fails because the target is missed.
  */
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
+import mongoose from 'mongoose';
 import type { PreplanNode } from '../src/app/preplan-node.js';
-import type { PreplanServer } from '../src/app/preplan-server.js';
+import { startPreplanUnderTest, type PreplanUnderTest } from './api/preplan-under-test.js';
+import {
+  ACTIVITY_ID,
+  newFigures,
+  type LoadInput,
+  type LoadOutput,
+  type OpFigures,
+} from './api/task-clients.js';
 import { guardChildren, runMain } from './support/child-guard.js';
 import { exitWithUsageIf, integerFlag } from './support/cli-flags.js';
 import {
@@ -34,7 +40,6 @@ import {
   topEntries,
   type CpuProfile,
 } from './support/cpu-profile.js';
-import { startServer, stopServer } from './support/embedded-server.js';
 import { fixed } from './support/format.js';
 import { machineInfo, packageVersion } from './support/machine-info.js';
 import { ROOT, RESULTS_DIR } from './support/paths.js';
@@ -42,11 +47,10 @@ import { percentile } from './support/percentile.js';
 import { machineBusyUs, otherCpuPercent, processCpuUs } from './support/proc-stats.js';
 import { printTargets, writeResults } from './support/results-file.js';
 import { formatTable, metCell, type Column } from './support/table.js';
+import { spawnWorker, workerResult } from './support/worker.js';
 
 const TARGET_P99_MS = 50;
 const PROCESS_KEY = 'api-bench';
-const ACTIVITY_ID = 'Handle';
-const FORM_DATA = { confirmed: true, note: '基准：原帖 24 小时内无新增评论，确认平息。' };
 const PASSWORD = 'bench-password-1';
 
 /** start → one user task for the office (form subsidence-confirmation) → end. */
@@ -123,211 +127,6 @@ const log = (message: string): void => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The clients (worker thread)
-
-interface LoadInput {
-  baseUrl: string;
-  users: string[];
-  password: string;
-  durationMs: number;
-  warmupMs: number;
-  baselineMs: number;
-}
-
-/** One operation's figures, measured in the worker. */
-interface OpFigures {
-  ok: number;
-  /** Non-2xx answers by status (409: another client completed it first). */
-  refused: Record<string, number>;
-  /** Latencies of the 2xx answers, ms, ascending. */
-  latencies: number[];
-  seconds: number;
-}
-
-interface LoadOutput {
-  healthz: OpFigures;
-  list: OpFigures;
-  complete: OpFigures;
-  listedItems: { mean: number; min: number; max: number };
-  listBytes: number;
-  /** The measured list + complete run, in µs of the monotonic clock CPU profiles use. */
-  window: [number, number];
-}
-
-interface Reply {
-  status: number;
-  text: string;
-  cookie?: string;
-}
-
-function call(
-  agent: http.Agent,
-  base: URL,
-  method: string,
-  pathname: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: base.hostname,
-        port: base.port,
-        method,
-        path: pathname,
-        agent,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString(),
-            cookie: response.headers['set-cookie']?.[0]?.split(';')[0],
-          }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** Which client completes a task: a stripe of the listing each, so clients do not race for one task. */
-function stripeOf(id: string, clients: number): number {
-  let hash = 2166136261;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
-  return (hash >>> 0) % clients;
-}
-
-const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
-
-function newFigures(): OpFigures {
-  return { ok: 0, refused: {}, latencies: [], seconds: 0 };
-}
-
-async function runLoad(input: LoadInput): Promise<LoadOutput> {
-  const base = new URL(input.baseUrl);
-  const clients = input.users.length;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const sessions: Array<Record<string, string>> = [];
-  for (const username of input.users) {
-    const reply = await call(
-      agent,
-      base,
-      'POST',
-      '/api/session',
-      {},
-      JSON.stringify({ username, password: input.password }),
-    );
-    if (reply.status !== 200 || !reply.cookie) throw new Error(`sign-in of ${username}: ${reply.text}`);
-    const { csrfToken } = JSON.parse(reply.text) as { csrfToken: string };
-    sessions.push({ cookie: reply.cookie, 'x-csrf-token': csrfToken });
-  }
-
-  const timed = async (figures: OpFigures | null, run: () => Promise<Reply>): Promise<Reply> => {
-    const started = performance.now();
-    const reply = await run();
-    const ms = performance.now() - started;
-    if (figures) {
-      if (reply.status >= 200 && reply.status < 300) {
-        figures.ok++;
-        figures.latencies.push(ms);
-      } else figures.refused[reply.status] = (figures.refused[reply.status] ?? 0) + 1;
-    }
-    return reply;
-  };
-
-  const phase = async (
-    ms: number,
-    loop: (client: number, until: number) => Promise<void>,
-  ): Promise<number> => {
-    const started = performance.now();
-    await Promise.all(Array.from({ length: clients }, (_, client) => loop(client, started + ms)));
-    return (performance.now() - started) / 1000;
-  };
-
-  // Baseline: GET /healthz, warm-up then measured.
-  const healthz = newFigures();
-  const health = (figures: OpFigures | null) => async (_client: number, until: number) => {
-    while (performance.now() < until) await timed(figures, () => call(agent, base, 'GET', '/healthz', {}));
-  };
-  await phase(input.baselineMs, health(null));
-  healthz.seconds = await phase(input.baselineMs, health(healthz));
-
-  // Work: list the activity's open tasks, complete one of this client's stripe of the listing.
-  const list = newFigures();
-  const complete = newFigures();
-  const listed: number[] = [];
-  let listBytes = 0;
-  const body = JSON.stringify(FORM_DATA);
-  const work =
-    (figures: { list: OpFigures; complete: OpFigures } | null) => async (client: number, until: number) => {
-      const headers = sessions[client];
-      while (performance.now() < until) {
-        const reply = await timed(figures?.list ?? null, () =>
-          call(agent, base, 'GET', `/api/tasks?activityId=${ACTIVITY_ID}`, headers),
-        );
-        if (reply.status !== 200) throw new Error(`list: ${reply.status} ${reply.text.slice(0, 300)}`);
-        const items = (JSON.parse(reply.text) as { items: Array<{ id: string }> }).items;
-        if (figures) {
-          listed.push(items.length);
-          listBytes += reply.text.length;
-        }
-        if (items.length === 0)
-          throw new Error('no open tasks left: use more --tasks or a shorter --duration');
-        const mine = items.filter((item) => stripeOf(item.id, clients) === client);
-        const task = mine[0] ?? items[Math.floor(Math.random() * items.length)];
-        const done = await timed(figures?.complete ?? null, () =>
-          call(agent, base, 'POST', `/api/tasks/${encodeURIComponent(task.id)}/complete`, headers, body),
-        );
-        if (done.status !== 200 && done.status !== 409)
-          throw new Error(`complete: ${done.status} ${done.text.slice(0, 300)}`);
-      }
-    };
-  await phase(input.warmupMs, work(null));
-  const windowStart = monotonicUs();
-  const seconds = await phase(input.durationMs, work({ list, complete }));
-  const window: [number, number] = [windowStart, monotonicUs()];
-  list.seconds = seconds;
-  complete.seconds = seconds;
-  agent.destroy();
-  for (const figures of [healthz, list, complete]) figures.latencies.sort((a, b) => a - b);
-  return {
-    healthz,
-    list,
-    complete,
-    listedItems: {
-      mean: listed.reduce((a, b) => a + b, 0) / Math.max(1, listed.length),
-      min: Math.min(...listed),
-      max: Math.max(...listed),
-    },
-    listBytes: listBytes / Math.max(1, listed.length),
-    window,
-  };
-}
-
-/** Runs the clients in a worker thread (this same file, loaded through tsx). */
-function loadInWorker(input: LoadInput): Promise<LoadOutput> {
-  const worker = new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`,
-    { eval: true, workerData: input },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', (message: { result?: LoadOutput; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(`the clients failed: ${message.error}`));
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the client worker exited (${code}) without results`)));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // The node, the server and the tasks (main thread)
 
 async function createTasks(
@@ -381,12 +180,6 @@ async function main(): Promise<void> {
   const settings = readSettings(process.argv.slice(2));
   const watchdogMs = 20 * 60_000;
   guardChildren(watchdogMs, `api-bench: still running after ${watchdogMs / 60_000} min, giving up`);
-  // Loaded here, not at the top: the client worker loads this file too and needs none of it.
-  const { pino } = await import('pino');
-  const mongoose = (await import('mongoose')).default;
-  const { startPreplanNode } = await import('../src/app/preplan-node.js');
-  const { startPreplanServer } = await import('../src/app/preplan-server.js');
-
   const info = machineInfo({
     mongoose: mongoose.version,
     express: packageVersion('express'),
@@ -396,31 +189,15 @@ async function main(): Promise<void> {
   const profileDir = settings.profile
     ? await mkdtemp(path.join(os.tmpdir(), 'preplan-api-bench-prof-'))
     : undefined;
-  const store = await startServer(undefined, profileDir);
-  log(`embedded server pid ${store.child.pid} at ${store.uri} (in memory)`);
-  let node: PreplanNode | undefined;
-  let server: PreplanServer | undefined;
   let window: [number, number] | undefined;
+  const under: PreplanUnderTest = await startPreplanUnderTest({
+    database: 'api_bench',
+    scheduler: false,
+    storeProfileDir: profileDir,
+  });
+  const { store, node, server } = under;
+  log(`embedded server pid ${store.child.pid} at ${store.uri} (in memory)`);
   try {
-    const quiet = pino({ level: 'silent' });
-    node = await startPreplanNode({
-      mongodbUri: store.uri,
-      database: 'api_bench',
-      processesDir: path.join(ROOT, 'processes'),
-      formsDir: path.join(ROOT, 'forms'),
-      planFile: path.join(ROOT, 'config/plan.json'),
-      scheduler: false,
-      schedulerPollMs: 1000,
-      log: quiet,
-    });
-    server = await startPreplanServer(node, {
-      port: 0,
-      host: '127.0.0.1',
-      secureCookies: false,
-      trustProxy: false,
-      loginAttempts: 1000,
-      log: quiet,
-    });
     log(`node up with the plan (${node.deployed.length} processes deployed), API at ${server.url}`);
     const users = Array.from(
       { length: settings.clients },
@@ -464,14 +241,15 @@ async function main(): Promise<void> {
     const serverCpuBefore = processCpuUs(store.child.pid);
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const load = await loadInWorker({
+    const worker = spawnWorker(new URL('./api/task-clients.ts', import.meta.url).href, 'runLoad', {
       baseUrl: server.url,
       users,
       password: PASSWORD,
       durationMs: settings.durationMs,
       warmupMs: settings.warmupMs,
       baselineMs: settings.baselineMs,
-    });
+    } satisfies LoadInput);
+    const load = await workerResult<LoadOutput>(worker);
     const wallMs = performance.now() - wallBefore;
     window = load.window;
     const cpu = process.cpuUsage(cpuBefore);
@@ -559,9 +337,7 @@ async function main(): Promise<void> {
       targets: { p99Ms: TARGET_P99_MS, missed },
     });
   } finally {
-    await server?.stop();
-    await node?.stop();
-    await stopServer(store.child);
+    await under.stop();
   }
   if (profileDir && window) await reportProfile(profileDir, window);
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
@@ -593,11 +369,4 @@ async function reportProfile(profileDir: string, window: [number, number]): Prom
   );
 }
 
-if (isMainThread) runMain('api-bench', main);
-else {
-  const input = workerData as LoadInput;
-  runLoad(input).then(
-    (result) => parentPort!.postMessage({ result }),
-    (error: Error) => parentPort!.postMessage({ error: error.stack ?? String(error) }),
-  );
-}
+runMain('api-bench', main);

@@ -3,7 +3,7 @@
  * the cost of a bare round trip (`ping`). The server runs in a child process, as a real mongod
  * would, so the client's work and the server's work do not share one event loop.
  *
- *   npm run bench:store                    # both modes, prints a table, writes bench/results/latest.json
+ *   npm run bench:store                    # both modes, prints a table, writes bench/results/store-latest.json
  *   npm run bench:store -- --mode memory   # or --mode data
  *   npm run bench:store -- --only fou-id --profile --duration 5000
  *
@@ -57,7 +57,7 @@ const USAGE = `usage: npm run bench:store -- [options]
   --docs N        documents in the lookup collection (default 10000)
   --only IDS      comma-separated subset of ${OPERATION_IDS.join(', ')} (ping always runs)
   --profile       write the server's CPU profile to bench/results/ and print its top functions
-  --out FILE      JSON results (default bench/results/latest.json)
+  --out FILE      JSON results (default bench/results/store-latest.json)
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ function readSettings(argv: string[]): Settings {
       docs: { type: 'string', default: '10000' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
-      out: { type: 'string', default: path.join(RESULTS_DIR, 'latest.json') },
+      out: { type: 'string', default: path.join(RESULTS_DIR, 'store-latest.json') },
       help: { type: 'boolean', default: false },
     },
   });

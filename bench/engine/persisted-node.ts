@@ -11,7 +11,8 @@ import type { InstanceRecord } from '../../src/store/instance-store.js';
 import type { ServiceRegistry } from '../../src/services/service-types.js';
 import { FLOW_KEY } from './diagrams.js';
 
-const DB_NAME = 'engine_bench';
+/** The database the engine bench's nodes use unless told otherwise. */
+export const DB_NAME = 'engine_bench';
 
 /**
  * The real Runtime, observed from outside: when a service result has been delivered (so a
@@ -85,11 +86,11 @@ const services: ServiceRegistry = { notify: async () => ({ notifySent: true }) }
 export async function createNode(
   uri: string,
   clock: ManualClock,
-  options: { monitorCommands?: boolean } = {},
+  options: { monitorCommands?: boolean; dbName?: string } = {},
 ): Promise<Node> {
   const connection = await mongoose
     .createConnection(uri, {
-      dbName: DB_NAME,
+      dbName: options.dbName ?? DB_NAME,
       autoIndex: true,
       serverSelectionTimeoutMS: 10_000,
       monitorCommands: options.monitorCommands ?? false,
@@ -163,7 +164,7 @@ export async function explainClaim(connection: Connection, now: Date) {
   const jobs = await db.collection('jobs').estimatedDocumentCount();
   try {
     // The same filter as JobStore.claimDue.
-    const filter = { runAt: { $lte: now }, status: { $in: ['pending', 'running'] } };
+    const filter = { runAt: { $lte: now } };
     const explained = await db.command({ explain: { find: 'jobs', filter, sort: { runAt: 1 }, limit: 1 } });
     const stage = (explained.queryPlanner as { winningPlan?: { stage?: string } } | undefined)?.winningPlan
       ?.stage;

@@ -152,6 +152,14 @@ export function resolveInputParameters(
   return input;
 }
 
+/**
+ * bpmn-engine's default Logger makes `debug` loggers for every element of every engine it
+ * builds (a terminal check each), and an engine is built per command: a few per cent of a
+ * command's CPU for output nobody reads. `DEBUG=bpmn-engine*` (or bpmn-elements) keeps them.
+ */
+const silentLogger = () => ({ debug() {}, error() {}, warn() {} });
+const engineLogger = /bpmn/.test(process.env.DEBUG ?? '') ? {} : { Logger: silentLogger };
+
 function plain(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
@@ -269,6 +277,7 @@ export class EngineStep {
       expressions: safeEngineExpressions as never,
       scripts: noScripts as never,
       extensions: { preplan: this.extension as never },
+      ...engineLogger,
       settings: {
         [CLOCK_SETTING]: instanceId,
         ...(this.input.timeZone ? { [TIME_ZONE_SETTING]: this.input.timeZone } : {}),
