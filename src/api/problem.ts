@@ -77,6 +77,17 @@ interface BodyParserError {
  */
 export const MAX_LISTED_PROBLEMS = 100;
 
+/** Longest text kept in one listed problem: a problem may quote a 100,000-character id or expression. */
+export const MAX_PROBLEM_TEXT = 300;
+
+function clipped(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string')
+    return value.length > MAX_PROBLEM_TEXT ? `${value.slice(0, MAX_PROBLEM_TEXT)}…` : value;
+  if (depth > 3 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, MAX_LISTED_PROBLEMS).map((v) => clipped(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipped(v, depth + 1)]));
+}
+
 function capped(fields: Record<string, unknown>): Record<string, unknown> {
   const result = { ...fields };
   for (const [list, count] of [
@@ -84,10 +95,9 @@ function capped(fields: Record<string, unknown>): Record<string, unknown> {
     ['problems', 'problemCount'],
   ] as const) {
     const items = result[list];
-    if (Array.isArray(items) && items.length > MAX_LISTED_PROBLEMS) {
-      result[list] = items.slice(0, MAX_LISTED_PROBLEMS);
-      result[count] = items.length;
-    }
+    if (!Array.isArray(items)) continue;
+    if (items.length > MAX_LISTED_PROBLEMS) result[count] = items.length;
+    result[list] = items.slice(0, MAX_LISTED_PROBLEMS).map((item) => clipped(item));
   }
   return result;
 }

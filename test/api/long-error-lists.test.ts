@@ -43,3 +43,22 @@ test('a diagram with 5,000 problems: 100 listed, all counted', async () => {
   expect([refused.status, refused.body.problems.length]).toEqual([422, 100]);
   expect(refused.body.problemCount).toBeGreaterThanOrEqual(5000);
 });
+
+test('a problem quoting a 30,000-character id is cut short in the answer', async () => {
+  const designer = await plan.api.as('designer');
+  const id = `n${'x'.repeat(30_000)}`;
+  const xml = readFileSync(path.join(import.meta.dirname, '../resources/deployable.bpmn'), 'utf8').replace(
+    '  </process>',
+    `<endEvent id="${id}" name="${'名'.repeat(30_000)}"/>\n  </process>`,
+  );
+  const refused = await designer.request<{ problems: Array<Record<string, string>> }>(
+    'POST',
+    '/api/definitions',
+    undefined,
+    { raw: xml, contentType: 'application/xml' },
+  );
+  expect(refused.status).toBe(422);
+  expect(refused.text.length).toBeLessThan(20_000);
+  for (const problem of refused.body.problems)
+    for (const text of Object.values(problem)) expect(String(text).length).toBeLessThanOrEqual(301);
+});
