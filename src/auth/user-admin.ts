@@ -56,8 +56,11 @@ export class UserAdmin {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.credentials.set(user._id, await hashPassword(password), now);
-    await this.deps.users.save(user);
+    const hash = await hashPassword(password);
+    // Insert before the password: of two creations at once (several nodes bootstrapping one
+    // empty store), only the first sets a password, so the one printed is the one that works.
+    if (!(await this.deps.users.insert(user))) throw new PreplanError('conflict', `用户 ${input.id} 已存在`);
+    await this.deps.credentials.set(user._id, hash, now);
     return { user, password };
   }
 
@@ -104,7 +107,14 @@ export class UserAdmin {
   async bootstrap(): Promise<Array<{ id: string; password: string; roles: string[]; demo: boolean }>> {
     if ((await this.deps.users.list()).length > 0) return [];
     const created = [];
-    const admin = await this.create({ id: 'admin', displayName: '系统管理员', roles: ['admin'] });
+    let admin;
+    try {
+      admin = await this.create({ id: 'admin', displayName: '系统管理员', roles: ['admin'] });
+    } catch (error) {
+      // Another node started on the same empty store at the same moment and is creating them.
+      if (error instanceof PreplanError && error.kind === 'conflict') return [];
+      throw error;
+    }
     created.push({ id: 'admin', password: admin.password, roles: ['admin'], demo: false });
     for (const role of PLAN_ROLES) {
       const id = `demo-${role}`;

@@ -45,6 +45,17 @@ export class UserStore {
     await this.model.collection.replaceOne({ _id: user._id as never }, user, { upsert: true });
   }
 
+  /** Creates a user unless one with its id exists; false when it does (another node was first). */
+  async insert(user: UserRecord): Promise<boolean> {
+    try {
+      await this.model.collection.insertOne(user as never);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
   byId(id: string): Promise<UserRecord | null> {
     return this.model.findById(id).lean<UserRecord>().exec();
   }
