@@ -1,3 +1,7 @@
+import { hostname } from 'node:os';
+
+import { MIN_KEY_LENGTH } from './audit/digest-keys.js';
+
 /**
  * Every setting preplan reads, with its environment variable, default and meaning. Read once
  * at start-up; a bad value stops the process with a message naming the variable.
@@ -23,6 +27,13 @@ export interface Config {
   scheduler: boolean;
   /** How often the scheduler looks for due jobs, in ms. */
   schedulerPollMs: number;
+  /**
+   * How long a job claimed by this node stays its own, in ms: a node that dies holding a job
+   * leaves it to the others this long after its last claim or renewal.
+   */
+  jobLeaseMs: number;
+  /** This node's name in job leases and logs (several nodes share one database). */
+  nodeName: string;
   logLevel: string;
   /** Where the API and UI listen. */
   httpPort: number;
@@ -33,6 +44,10 @@ export interface Config {
   trustProxy: boolean;
   /** Failed sign-ins allowed per user and address per 15 minutes. */
   loginAttempts: number;
+  /** The secret that signs the daily digest of chain heads; unset (and no file): digests are off. */
+  digestKey: string | undefined;
+  /** A file holding the digest key (first line), and earlier keys on later lines. */
+  digestKeyFile: string | undefined;
 }
 
 interface Setting<K extends keyof Config> {
@@ -143,6 +158,18 @@ export const moreSettings = [
     parse: positiveInt('PREPLAN_SCHEDULER_POLL_MS', 1000),
   } satisfies Setting<'schedulerPollMs'>,
   {
+    key: 'jobLeaseMs',
+    env: 'PREPLAN_JOB_LEASE_MS',
+    doc: "how long a claimed job stays this node's before another node may take it over (default 60000 ms)",
+    parse: positiveInt('PREPLAN_JOB_LEASE_MS', 60_000),
+  } satisfies Setting<'jobLeaseMs'>,
+  {
+    key: 'nodeName',
+    env: 'PREPLAN_NODE_NAME',
+    doc: "this node's name in job leases and logs (default the host name)",
+    parse: text(hostname()),
+  } satisfies Setting<'nodeName'>,
+  {
     key: 'httpPort',
     env: 'PREPLAN_PORT',
     doc: 'port of the API and web UI (default 3000)',
@@ -172,6 +199,24 @@ export const moreSettings = [
     doc: 'failed sign-ins allowed per user and address per 15 minutes (default 10)',
     parse: positiveInt('PREPLAN_LOGIN_ATTEMPTS', 10),
   } satisfies Setting<'loginAttempts'>,
+  {
+    key: 'digestKey',
+    env: 'PREPLAN_DIGEST_KEY',
+    doc: 'secret (32+ characters) that signs the daily digest of chain heads; unset: digests are off. Keep it off the database host',
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw === '') return undefined;
+      // The message must not repeat the key: start-up errors end up in logs.
+      if (raw.length < MIN_KEY_LENGTH)
+        throw new Error(`PREPLAN_DIGEST_KEY must be at least ${MIN_KEY_LENGTH} characters long`);
+      return raw;
+    },
+  } satisfies Setting<'digestKey'>,
+  {
+    key: 'digestKeyFile',
+    env: 'PREPLAN_DIGEST_KEY_FILE',
+    doc: 'instead of PREPLAN_DIGEST_KEY: a file with the key on its first line and earlier keys (still verified) on later lines',
+    parse: (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw),
+  } satisfies Setting<'digestKeyFile'>,
   {
     key: 'logLevel',
     env: 'LOG_LEVEL',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { connectStore } from '../store/connection.js';
@@ -5,6 +6,7 @@ import { openStores, type Stores } from '../store/index.js';
 import { DefinitionCache } from '../engine/runtime/definition-cache.js';
 import { Runtime } from '../engine/runtime/runtime.js';
 import { JobRunner } from '../engine/jobs/job-runner.js';
+import { RepairSweep } from './repair-sweep.js';
 import { deployDirectory } from '../engine/definitions/deploy-directory.js';
 import { syncStartSchedules } from '../engine/jobs/start-schedules.js';
 import { buildCatalog } from '../engine/definitions/deployment-catalog.js';
@@ -26,6 +28,8 @@ import { deployDefinition, type DeployResult } from '../engine/definitions/deplo
 import { validateDiagram } from '../engine/definitions/validate-diagram.js';
 import type { ValidatedDiagram } from '../engine/definitions/validate-bpmn.js';
 import type { DeploymentCatalog } from '../engine/definitions/lint-rules/rule-types.js';
+import { loadDigestKeys, type DigestKeyring } from '../audit/digest-keys.js';
+import { DIGEST_TOPIC, digestSystemJob, ensureDigestJob } from '../audit/digest-job.js';
 
 export interface PreplanNodeOptions {
   mongodbUri: string;
@@ -40,6 +44,13 @@ export interface PreplanNodeOptions {
   services?: ServiceRegistry;
   scheduler: boolean;
   schedulerPollMs: number;
+  /** How long a claimed job stays this node's (default 60 s); see JobRunner. */
+  jobLeaseMs?: number;
+  /** This node's name in job leases (default `node`); each start adds a random suffix. */
+  nodeName?: string;
+  /** The daily digest's key (PREPLAN_DIGEST_KEY) or key file; neither: digests are off. */
+  digestKey?: string;
+  digestKeyFile?: string;
   log: Logger;
   clock?: Clock;
 }
@@ -73,6 +84,8 @@ export interface PreplanNode {
   forms: FormRegistry;
   plan: PlanConfig;
   channels: ChannelsConfig;
+  /** The keys that sign and check the daily digest; null when digests are off. */
+  digestKeys: DigestKeyring | null;
   domain: PlanDomain;
   deployed: Array<{ key: string; version: number; created: boolean }>;
   stop(): Promise<void>;
@@ -89,9 +102,10 @@ export async function startPreplanNode(options: PreplanNodeOptions): Promise<Pre
   const plan = loadPlanConfig(options.planFile, roleNames);
   const channels = loadChannelsConfig(options.channelsFile);
   const forms = new FormRegistry(options.formsDir);
+  const digestKeys = loadDigestKeys(options);
   const connection = await connectStore(options.mongodbUri, options.database);
   try {
-    return await prepare(connection, options, { clock, plan, channels, forms });
+    return await prepare(connection, options, { clock, plan, channels, forms, digestKeys });
   } catch (error) {
     // A node that cannot start must not leave its connection (and the process) hanging.
     await stopDiagramValidator();
@@ -103,9 +117,15 @@ export async function startPreplanNode(options: PreplanNodeOptions): Promise<Pre
 async function prepare(
   connection: Connection,
   options: PreplanNodeOptions,
-  settings: { clock: Clock; plan: PlanConfig; channels: ChannelsConfig; forms: FormRegistry },
+  settings: {
+    clock: Clock;
+    plan: PlanConfig;
+    channels: ChannelsConfig;
+    forms: FormRegistry;
+    digestKeys: DigestKeyring | null;
+  },
 ): Promise<PreplanNode> {
-  const { clock, plan, channels, forms } = settings;
+  const { clock, plan, channels, forms, digestKeys } = settings;
   const log = options.log;
   const stores = await openStores(connection);
   const globals = { plan };
@@ -187,15 +207,43 @@ async function prepare(
   if (repaired) log.warn({ repaired }, 'wrote out instance changes an earlier crash left pending');
   const intakes = await startMissingIntakes(caseDeps);
   if (intakes) log.warn({ intakes }, 'started the intake of cases an earlier crash left without one');
+  const leaseMs = options.jobLeaseMs ?? 60_000;
   const runner = new JobRunner({
     jobs: stores.jobs,
     instances: stores.instances,
     runtime,
     services,
     clock,
+    leaseMs,
+    // A new name on every start: a restarted node must not pass for the one that held a lease.
+    owner: `${options.nodeName ?? 'node'}/${randomUUID().slice(0, 8)}`,
     log: (message) => log.warn(message),
+    systemJobs: digestKeys
+      ? {
+          [DIGEST_TOPIC]: digestSystemJob(stores, digestKeys, (sealed) =>
+            log.info({ sealed }, 'sealed the daily digest'),
+          ),
+        }
+      : {},
   });
-  if (options.scheduler) runner.start(options.schedulerPollMs);
+  // The digest job is one for all nodes; a node without the key leaves it to those with one.
+  if (digestKeys) await ensureDigestJob(stores.jobs, clock);
+  log.info(
+    digestKeys ? { digestKeyId: digestKeys.signing.id } : {},
+    digestKeys ? 'daily digests on' : 'daily digests off (PREPLAN_DIGEST_KEY is not set)',
+  );
+  // Leftovers of a node that died and never came back, once they are older than a lease.
+  const sweep = new RepairSweep({
+    clock,
+    graceMs: leaseMs,
+    repairInstances: (olderThan) => runtime.repair({ olderThan }),
+    startMissingIntakes: (olderThan) => startMissingIntakes(caseDeps, olderThan),
+    log: (fields, message) => log.warn(fields, message),
+  });
+  if (options.scheduler) {
+    runner.start(options.schedulerPollMs);
+    sweep.start(Math.max(leaseMs, 1000));
+  }
   return {
     connection,
     clock,
@@ -206,9 +254,11 @@ async function prepare(
     forms,
     plan,
     channels,
+    digestKeys,
     domain,
     deployed,
     async stop() {
+      await sweep.stop();
       await runner.stop();
       await stopDiagramValidator();
       await connection.close();

@@ -62,7 +62,8 @@ export class CountyLinks implements CountyLinkIssuer {
       timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
     const link = valid ? await this.deps.links.byId(id) : null;
     if (!link) throw new PreplanError('not-found', '链接无效');
-    if (link.usedAt) throw new PreplanError('conflict', '该链接已使用过，不能再次提交');
+    if (link.usedAt && !(await this.submissionDied(link)))
+      throw new PreplanError('conflict', '该链接已使用过，不能再次提交');
     if (link.expiresAt.getTime() <= this.deps.clock.now().getTime())
       throw new PreplanError('forbidden', '该链接已过期，请联系街道办公室');
     const task = (await this.deps.tasks.openTasks({ instanceId: link.instanceId })).find(
@@ -72,13 +73,26 @@ export class CountyLinks implements CountyLinkIssuer {
     return { link, task, schema: task.formKey ? this.deps.forms.schema(task.formKey) : undefined };
   }
 
+  /**
+   * A link taken for a task that is still open: the submission that took it never completed the
+   * task (the node handling it died in between), so the county may submit again. Two submissions
+   * at once are still safe: the task completes once, the other is refused.
+   */
+  private async submissionDied(link: LinkRecord): Promise<boolean> {
+    const task = link.usedTaskId ? await this.deps.tasks.byId(link.usedTaskId) : null;
+    return task?.status === 'open';
+  }
+
   /** Submits the form behind a link, once. */
   async submit(token: string, data: unknown): Promise<{ taskId: string }> {
     const { link, task } = await this.open(token);
     const checked = task.formKey ? this.deps.forms.validate(task.formKey, data) : null;
     if (checked && !checked.ok) throw new PreplanError('invalid', '表单填写有误', { errors: checked.errors });
-    if (!(await this.deps.links.take(link._id, task._id, this.deps.clock.now())))
-      throw new PreplanError('conflict', '该链接已使用过，不能再次提交');
+    const now = this.deps.clock.now();
+    const taken =
+      (await this.deps.links.take(link._id, task._id, now)) ||
+      (link.usedTaskId === task._id && (await this.submissionDied(link)));
+    if (!taken) throw new PreplanError('conflict', '该链接已使用过，不能再次提交');
     try {
       await this.deps.runtime.completeTask(
         task._id,
@@ -86,8 +100,10 @@ export class CountyLinks implements CountyLinkIssuer {
         (checked?.ok ? checked.data : data) as Record<string, unknown>,
       );
     } catch (error) {
-      // Nothing was completed: the county may try again with the same link.
-      await this.deps.links.giveBack(link._id, task._id);
+      // Not completed by this submission: unless another one completed the task meanwhile, the
+      // county may try again with the same link.
+      if ((await this.deps.tasks.byId(task._id))?.status === 'open')
+        await this.deps.links.giveBack(link._id, task._id);
       throw error;
     }
     return { taskId: task._id };

@@ -179,9 +179,12 @@ async function ensureIntake(deps: OpenCaseDeps, record: CaseRecord, requestId?: 
   return { ...record, intakeStartedAt: at };
 }
 
-/** Start-up repair: cases a crash left without their intake process get it now. */
-export async function startMissingIntakes(deps: OpenCaseDeps): Promise<number> {
-  const missing = await deps.cases.withoutIntake();
+/**
+ * Repair: cases a crash left without their intake process get it now (at start-up, and on a
+ * running node for cases opened before `olderThan`).
+ */
+export async function startMissingIntakes(deps: OpenCaseDeps, olderThan?: Date): Promise<number> {
+  const missing = await deps.cases.withoutIntake(olderThan);
   for (const record of missing) await ensureIntake(deps, record);
   return missing.length;
 }

@@ -157,9 +157,12 @@ export class CaseStore {
       .exec();
   }
 
-  /** Cases whose intake process a crash kept from starting. */
-  withoutIntake(): Promise<CaseRecord[]> {
-    return this.model.find({ intakeStartedAt: null, status: 'open' }).lean<CaseRecord[]>().exec();
+  /** Cases whose intake process a crash kept from starting (opened before `before`, if given). */
+  withoutIntake(before?: Date): Promise<CaseRecord[]> {
+    return this.model
+      .find({ status: 'open', ...(before ? { createdAt: { $lt: before } } : {}), intakeStartedAt: null })
+      .lean<CaseRecord[]>()
+      .exec();
   }
 
   async markIntakeStarted(id: string, at: Date): Promise<void> {

@@ -138,15 +138,25 @@ export class InstanceStore {
     );
   }
 
-  /** Instances whose outbox was not written out (a crash between commit and write). */
-  withPendingOutbox(limit = 100): Promise<InstanceRecord[]> {
-    return this.model.find({ pendingOutbox: true }).limit(limit).lean<InstanceRecord[]>().exec();
+  /**
+   * Instances whose outbox was not written out (a crash between commit and write); with
+   * `before`, only those committed earlier than that (older than any live writer would take).
+   */
+  withPendingOutbox(limit = 100, before?: Date): Promise<InstanceRecord[]> {
+    return this.model
+      .find({ pendingOutbox: true, ...(before ? { updatedAt: { $lt: before } } : {}) })
+      .limit(limit)
+      .lean<InstanceRecord[]>()
+      .exec();
   }
 
-  /** Instances created but whose first step never ran (a crash right after the insert). */
-  neverBegun(limit = 1000): Promise<InstanceRecord[]> {
+  /** Instances created (before `before`, if given) but whose first step never ran (a crash right after the insert). */
+  neverBegun(limit = 1000, before?: Date): Promise<InstanceRecord[]> {
     return this.model
-      .find({ status: 'running', engineState: null }, { _id: 1 })
+      .find(
+        { status: 'running', engineState: null, ...(before ? { createdAt: { $lt: before } } : {}) },
+        { _id: 1 },
+      )
       .limit(limit)
       .lean<InstanceRecord[]>()
       .exec();

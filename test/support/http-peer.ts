@@ -10,11 +10,15 @@ export interface RecordedRequest {
   rawBody: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   body: unknown;
+  /** Date.now() when the whole request had arrived. */
+  receivedAt: number;
 }
 
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** Answers only after this long (a slow system; lets a test kill the caller mid-call). */
+  delayMs?: number;
 }
 
 export interface HttpPeer {
@@ -36,6 +40,9 @@ export async function startHttpPeer(): Promise<HttpPeer> {
   const failures = new Map<string, { times: number; status: number }>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
+    // A caller that dies mid-request (a node killed) only ends this request.
+    request.on('error', () => undefined);
+    response.on('error', () => undefined);
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://peer');
@@ -53,6 +60,7 @@ export async function startHttpPeer(): Promise<HttpPeer> {
         headers: request.headers,
         rawBody,
         body,
+        receivedAt: Date.now(),
       });
       const failure = failures.get(url.pathname);
       let reply: Reply = replies.get(url.pathname) ?? { status: 200, body: { errcode: 0, errmsg: 'ok' } };
@@ -60,8 +68,13 @@ export async function startHttpPeer(): Promise<HttpPeer> {
         failure.times--;
         reply = { status: failure.status, body: { error: 'failing as told' } };
       }
-      response.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-      response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      const answer = (): void => {
+        if (response.destroyed) return;
+        response.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
+        response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      };
+      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

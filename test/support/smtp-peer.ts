@@ -12,6 +12,8 @@ export interface ReceivedMail {
   text: string;
   messageId: string;
   header(name: string): string | undefined;
+  /** Date.now() when the message had been received (before parsing). */
+  receivedAt: number;
 }
 
 export interface SmtpPeer {
@@ -51,6 +53,8 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       callback();
     },
     onData(stream, session, callback) {
+      let receivedAt = Date.now();
+      stream.once('end', () => (receivedAt = Date.now()));
       simpleParser(stream).then(
         (parsed) => {
           messages.push({
@@ -67,6 +71,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
               const value = parsed.headers.get(name.toLowerCase());
               return value === undefined ? undefined : String(value);
             },
+            receivedAt,
           });
           callback();
         },
@@ -74,6 +79,9 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       );
     },
   });
+  // A client that drops its connection mid-session (a node killed while mailing) is an error
+  // of that connection only; without a listener it would take the whole process down.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
   return {

@@ -8,6 +8,15 @@ import type { Runtime } from '../runtime/runtime.js';
 import { nextStart, type StartTimerPayload } from './start-schedules.js';
 import { FatalError, PreplanError, type FaultHook } from '../../errors.js';
 
+/**
+ * A node's own recurring task (a `system` job, named by its topic): does its work at `now` and
+ * says when it is next due, or null when it is done for good.
+ */
+export type SystemJob = (now: Date) => Promise<Date | null>;
+
+/** How long a system job this node does not run waits before any node takes it again. */
+const FOREIGN_SYSTEM_JOB_DELAY_MS = 3_600_000;
+
 export interface JobRunnerOptions {
   jobs: JobStore;
   instances: InstanceStore;
@@ -24,6 +33,8 @@ export interface JobRunnerOptions {
   log?: (message: string) => void;
   /** Tests inject simulated crashes here; production leaves it unset. */
   faults?: FaultHook;
+  /** The system jobs this node runs, by topic (the daily digest, when a key is set). */
+  systemJobs?: Record<string, SystemJob>;
 }
 
 /**
@@ -105,11 +116,19 @@ export class JobRunner {
         case 'process-start':
           if (await this.startOnSchedule(job)) return;
           break;
+        case 'system':
+          if (await this.runSystemJob(job)) return;
+          break;
       }
       await jobs.finish(job._id, 'done', clock.now());
     } catch (error) {
       if (error instanceof FatalError) throw error;
-      if (error instanceof PreplanError && (error.kind === 'conflict' || error.kind === 'not-found')) {
+      // A system job belongs to no instance: whatever it throws is retried, never dropped.
+      const instanceGone =
+        job.kind !== 'system' &&
+        error instanceof PreplanError &&
+        (error.kind === 'conflict' || error.kind === 'not-found');
+      if (instanceGone) {
         // The instance moved on or ended (a cancelled case, a timer already fired): nothing to do.
         await jobs.finish(job._id, 'cancelled', clock.now());
         return;
@@ -130,16 +149,46 @@ export class JobRunner {
       actor: 'schedule',
       fireStartTimer: payload.activityId,
     });
-    const remaining = payload.remaining === undefined ? undefined : payload.remaining - 1;
-    const next = nextStart({ ...payload, remaining }, clock.now(), false);
+    // A stored payload gives null where no count was written (the driver stores undefined as
+    // null): no count, not none left.
+    const { remaining: left, ...rest } = payload;
+    const remaining = left === undefined || left === null ? undefined : left - 1;
+    const next = nextStart({ ...rest, remaining }, clock.now(), false);
     if (!next) return false;
     await jobs.rearm(
       job._id,
       this.owner,
       next,
-      { ...payload, remaining } as Record<string, unknown>,
+      (remaining === undefined ? rest : { ...rest, remaining }) as Record<string, unknown>,
       clock.now(),
     );
+    return true;
+  }
+
+  /**
+   * Runs a system job and re-arms it for when it says; false when it is done for good. A node
+   * that does not run this job (no digest key) puts it back for an hour, for a node that does.
+   */
+  private async runSystemJob(job: JobRecord): Promise<boolean> {
+    const { jobs, clock } = this.options;
+    const handler = this.options.systemJobs?.[job.topic ?? ''];
+    const payload = job.payload ?? {};
+    if (!handler) {
+      this.options.log?.(
+        `job ${job._id}: this node does not run system job "${job.topic}"; put back for an hour`,
+      );
+      await jobs.rearm(
+        job._id,
+        this.owner,
+        new Date(clock.now().getTime() + FOREIGN_SYSTEM_JOB_DELAY_MS),
+        payload,
+        clock.now(),
+      );
+      return true;
+    }
+    const next = await handler(clock.now());
+    if (!next) return false;
+    await jobs.rearm(job._id, this.owner, next, payload, clock.now());
     return true;
   }
 
@@ -225,19 +274,22 @@ export class JobRunner {
     return !this.stopped;
   }
 
-  /** Polls for due jobs until stopped (a node's scheduler). */
-  start(intervalMs = 1000): void {
+  /** Polls for due jobs until stopped (a node's scheduler), running up to `batch` per round. */
+  start(intervalMs = 1000, batch = 100): void {
     this.stopped = false;
     const tick = async (): Promise<void> => {
       if (this.stopped || this.running) return;
       this.running = true;
+      let ran = 0;
       try {
-        await this.runDue(100);
+        ran = await this.runDue(batch);
       } catch (error) {
         this.options.log?.(`scheduler: ${(error as Error).message}`);
       } finally {
         this.running = false;
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+        // A full batch means more may be due already: go on at once instead of sleeping a poll
+        // interval per batch (a thousand timers due together waited nine extra polls).
+        if (!this.stopped) this.timer = setTimeout(tick, ran >= batch ? 0 : intervalMs);
       }
     };
     this.timer = setTimeout(tick, 0);

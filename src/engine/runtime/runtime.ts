@@ -204,7 +204,22 @@ export class Runtime {
   }
 
   /** A child process ended: its parent's call activity continues (or fails with its error). */
-  completeCall(parentId: string, executionId: string, outcome: ChildOutcome): Promise<InstanceRecord> {
+  async completeCall(parentId: string, executionId: string, outcome: ChildOutcome): Promise<InstanceRecord> {
+    try {
+      return await this.returnCall(parentId, executionId, outcome);
+    } catch (error) {
+      // The repeat of a return already applied, whose node died before marking its job done: the
+      // parent may have ended since (the return was often its last step). Done, not refused.
+      if (error instanceof PreplanError && error.kind === 'conflict') {
+        const history = await this.deps.history.forInstance(parentId);
+        if (history.some((event) => event.type === 'call.returned' && event.executionId === executionId))
+          return this.load(parentId);
+      }
+      throw error;
+    }
+  }
+
+  private returnCall(parentId: string, executionId: string, outcome: ChildOutcome): Promise<InstanceRecord> {
     return this.command(parentId, (step, record) => {
       if (!record.waits[executionId]) return { applied: true, drafts: [] };
       const error =
@@ -344,16 +359,20 @@ export class Runtime {
     throw new PreplanError('conflict', `instance ${instanceId} is too busy to cancel`);
   }
 
-  /** Writes out every outbox a crash left behind and runs instances created but never begun. */
-  async repair(): Promise<number> {
+  /**
+   * Writes out every outbox a crash left behind and runs instances created but never begun.
+   * With `olderThan`, only what was left before that moment: a running node repairs what a dead
+   * one left, not what a live one is writing right now (though a repeat would be harmless).
+   */
+  async repair(options: { olderThan?: Date } = {}): Promise<number> {
     let repaired = 0;
     for (;;) {
-      const pending = await this.deps.instances.withPendingOutbox(100);
+      const pending = await this.deps.instances.withPendingOutbox(100, options.olderThan);
       if (pending.length === 0) break;
       for (const record of pending) await this.materialise(record);
       repaired += pending.length;
     }
-    for (const record of await this.deps.instances.neverBegun()) {
+    for (const record of await this.deps.instances.neverBegun(1000, options.olderThan)) {
       await this.begin(record._id, 'repair');
       repaired++;
     }
