@@ -195,10 +195,36 @@ export function monthlySummary(cases: CaseRecord[], tasks: TaskRecord[]) {
   };
 }
 
-/** RFC 4180 CSV with a UTF-8 BOM, so Excel opens the Chinese text correctly; no formula injection. */
-export function toCsv(rows: Array<Record<string, unknown>>): string {
-  if (rows.length === 0) return '\uFEFF';
-  const columns = Object.keys(rows[0]);
+/** The CSV columns of each report, so an export with no rows still says what it would hold. */
+export const csvColumns = {
+  misses: ['caseId', 'title', 'grade', 'deadline', 'outcome', 'dueAt', 'doneAt', 'minutesLate'],
+  accountability: [
+    'caseId',
+    'title',
+    'grade',
+    'task',
+    'activityId',
+    'heldBy',
+    'status',
+    'dueAt',
+    'heldMinutes',
+    'minutesLate',
+  ],
+  monthlySteps: ['step', 'completed', 'medianMinutes'],
+} as const satisfies {
+  misses: ReadonlyArray<keyof DeadlineMiss>;
+  accountability: ReadonlyArray<keyof AccountabilityEntry>;
+  monthlySteps: ReadonlyArray<keyof ReturnType<typeof monthlySummary>['steps'][number]>;
+};
+
+/**
+ * RFC 4180 CSV with a UTF-8 BOM, so Excel opens the Chinese text correctly; no formula injection.
+ * The header row is always there, even without rows.
+ */
+export function toCsv<T extends object>(
+  rows: readonly T[],
+  columns: ReadonlyArray<keyof T & string>,
+): string {
   const cell = (value: unknown): string => {
     let text =
       value instanceof Date

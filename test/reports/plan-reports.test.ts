@@ -3,6 +3,7 @@ import {
   complianceReport,
   monthlySummary,
   toCsv,
+  csvColumns,
 } from '../../src/reports/plan-reports.js';
 import type { CaseRecord } from '../../src/store/case-store.js';
 import type { TaskRecord } from '../../src/store/task-store.js';
@@ -175,6 +176,10 @@ test('the monthly summary counts by grade, category and outcome with median time
 });
 
 test('CSV export quotes what needs quoting and never lets a cell run as a formula', () => {
-  const text = toCsv([{ title: '=HYPERLINK("x")', note: 'a,b', n: 1 }]);
+  const text = toCsv([{ title: '=HYPERLINK("x")', note: 'a,b', n: 1 }], ['title', 'note', 'n']);
   expect(text).toBe('\uFEFFtitle,note,n\r\n"\'=HYPERLINK(""x"")","a,b",1\r\n');
+});
+
+test('a CSV export with nothing to list still has its header row', () => {
+  expect(toCsv([], csvColumns.misses)).toBe(`\uFEFF${csvColumns.misses.join(',')}\r\n`);
 });

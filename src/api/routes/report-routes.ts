@@ -2,7 +2,13 @@ import { Router, type Response } from 'express';
 import type { ApiDeps } from '../api-deps.js';
 import { guard } from '../guard.js';
 import { queryChecker } from '../validation.js';
-import { accountabilityReport, complianceReport, monthlySummary, toCsv } from '../../reports/plan-reports.js';
+import {
+  accountabilityReport,
+  complianceReport,
+  csvColumns,
+  monthlySummary,
+  toCsv,
+} from '../../reports/plan-reports.js';
 
 const periodQuery = queryChecker<{ from?: string; to?: string; format: 'json' | 'csv' }>({
   properties: {
@@ -23,8 +29,13 @@ const DAY = 86_400_000;
 /** Dates are the office's (Asia/Shanghai, UTC+8 all year). */
 const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
-function csv(res: Response, name: string, rows: Array<Record<string, unknown>>): void {
-  res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows));
+function csv<T extends object>(
+  res: Response,
+  name: string,
+  rows: readonly T[],
+  columns: ReadonlyArray<keyof T & string>,
+): void {
+  res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows, columns));
 }
 
 /** The plan's reports (drills excluded): deadline compliance, accountability, the monthly summary. */
@@ -42,8 +53,7 @@ export function reportRoutes({ node }: ApiDeps): Router {
         q.to ? new Date(dayStart(q.to).getTime() + DAY) : undefined,
       );
       const report = complianceReport(cases, node.clock.now());
-      if (q.format === 'csv')
-        return csv(res, 'deadline-misses', report.misses as unknown as Array<Record<string, unknown>>);
+      if (q.format === 'csv') return csv(res, 'deadline-misses', report.misses, csvColumns.misses);
       res.json(report);
     }),
   );
@@ -58,8 +68,7 @@ export function reportRoutes({ node }: ApiDeps): Router {
       );
       const tasks = await node.stores.tasks.forCases(cases.map((c) => c._id));
       const entries = accountabilityReport(cases, tasks, node.clock.now());
-      if (q.format === 'csv')
-        return csv(res, 'accountability', entries as unknown as Array<Record<string, unknown>>);
+      if (q.format === 'csv') return csv(res, 'accountability', entries, csvColumns.accountability);
       res.json({ entries });
     }),
   );
@@ -73,7 +82,7 @@ export function reportRoutes({ node }: ApiDeps): Router {
       const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
       const cases = await casesIn(from, dayStart(`${next}-01`));
       const summary = monthlySummary(cases, await node.stores.tasks.forCases(cases.map((c) => c._id)));
-      if (q.format === 'csv') return csv(res, `monthly-${q.month}`, summary.steps);
+      if (q.format === 'csv') return csv(res, `monthly-${q.month}`, summary.steps, csvColumns.monthlySteps);
       res.json({ month: q.month, ...summary });
     }),
   );
