@@ -85,11 +85,9 @@ export interface PathTaken {
 
 /** The path an instance took, folded from its history (the audit state after its last event). */
 export function pathTaken(events: HistoryEvent[]): PathTaken {
+  // The audit state already counts sequence flows taken among the completed elements.
   const state = stateAt(events, Number.MAX_SAFE_INTEGER);
-  const completed = new Set(state.completed);
-  for (const event of events)
-    if (event.type === 'flow.take' && event.activityId) completed.add(event.activityId);
-  return { completed, active: new Set(state.active) };
+  return { completed: new Set(state.completed), active: new Set(state.active) };
 }
 
 const EXTERNAL_LABEL_WIDTH = 90;

@@ -79,6 +79,26 @@ function eventShape(doc: PDFKit.PDFDocument, shape: DrawnShape) {
   }
 }
 
+/** The exclusive gateway's ×, also part of the complex gateway's marker. */
+function cross(doc: PDFKit.PDFDocument, cx: number, cy: number, m: number) {
+  doc
+    .moveTo(cx - m, cy - m)
+    .lineTo(cx + m, cy + m)
+    .moveTo(cx + m, cy - m)
+    .lineTo(cx - m, cy + m)
+    .stroke();
+}
+
+/** The parallel gateway's +, also part of the complex gateway's marker. */
+function plus(doc: PDFKit.PDFDocument, cx: number, cy: number, m: number) {
+  doc
+    .moveTo(cx, cy - m * 1.3)
+    .lineTo(cx, cy + m * 1.3)
+    .moveTo(cx - m * 1.3, cy)
+    .lineTo(cx + m * 1.3, cy)
+    .stroke();
+}
+
 function gatewayShape(doc: PDFKit.PDFDocument, shape: DrawnShape) {
   const { x, y, width, height } = shape.bounds;
   const [cx, cy] = [x + width / 2, y + height / 2];
@@ -88,20 +108,10 @@ function gatewayShape(doc: PDFKit.PDFDocument, shape: DrawnShape) {
   doc.lineWidth(3).strokeColor(MARK_COLOURS[shape.mark].stroke);
   switch (shape.gateway) {
     case 'exclusive':
-      doc
-        .moveTo(cx - m, cy - m)
-        .lineTo(cx + m, cy + m)
-        .moveTo(cx + m, cy - m)
-        .lineTo(cx - m, cy + m)
-        .stroke();
+      cross(doc, cx, cy, m);
       break;
     case 'parallel':
-      doc
-        .moveTo(cx, cy - m * 1.3)
-        .lineTo(cx, cy + m * 1.3)
-        .moveTo(cx - m * 1.3, cy)
-        .lineTo(cx + m * 1.3, cy)
-        .stroke();
+      plus(doc, cx, cy, m);
       break;
     case 'inclusive':
       doc
@@ -117,16 +127,8 @@ function gatewayShape(doc: PDFKit.PDFDocument, shape: DrawnShape) {
       doc.circle(cx, cy, m * 1.05).stroke();
       break;
     case 'complex':
-      doc
-        .moveTo(cx, cy - m * 1.3)
-        .lineTo(cx, cy + m * 1.3)
-        .moveTo(cx - m * 1.3, cy)
-        .lineTo(cx + m * 1.3, cy)
-        .moveTo(cx - m, cy - m)
-        .lineTo(cx + m, cy + m)
-        .moveTo(cx + m, cy - m)
-        .lineTo(cx - m, cy + m)
-        .stroke();
+      cross(doc, cx, cy, m);
+      plus(doc, cx, cy, m);
       break;
   }
 }
