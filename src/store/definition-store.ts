@@ -49,6 +49,15 @@ export class DefinitionStore {
     return this.model.findOne({ key }).sort({ version: -1 }).lean<DefinitionRecord>().exec();
   }
 
+  /** The id of a key's newest version (what a start needs: not the XML). */
+  async latestId(key: string): Promise<string | null> {
+    const found = await this.model.collection.findOne(
+      { key },
+      { sort: { version: -1 }, projection: { _id: 1 } },
+    );
+    return found ? String(found._id) : null;
+  }
+
   byHash(key: string, hash: string): Promise<DefinitionRecord | null> {
     return this.model.findOne({ key, hash }).lean<DefinitionRecord>().exec();
   }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { DUPLICATE_KEY, WriteBatch } from './write-batch.js';
 
 export interface HistoryEvent {
   /** `${instanceId}:${seq}` */
@@ -42,6 +43,10 @@ historySchema.index({ at: 1 });
 /** The append-only, hash-chained history of every instance. */
 export class HistoryStore {
   private readonly model: Model<HistoryEvent>;
+  private readonly inserts = new WriteBatch<HistoryEvent>(() => this.model.collection as never, {
+    ordered: false,
+    tolerated: [DUPLICATE_KEY],
+  });
 
   constructor(connection: Connection) {
     this.model =
@@ -54,16 +59,7 @@ export class HistoryStore {
 
   /** Appends events; those already present (a repeated outbox) are left as they are. */
   async append(events: HistoryEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    try {
-      await this.model.collection.insertMany(events as never[], { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
-      const onlyDuplicates =
-        (error as { code?: number }).code === 11000 ||
-        (Array.isArray(writeErrors) && writeErrors.every((e) => e.code === 11000));
-      if (!onlyDuplicates) throw error;
-    }
+    await Promise.all(events.map((event) => this.inserts.write({ insertOne: { document: event } })));
   }
 
   forInstance(instanceId: string): Promise<HistoryEvent[]> {

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { WriteBatch } from './write-batch.js';
 
 /**
  * timer: fire it; service: call it; call-start / call-complete: start a child, report back to
@@ -65,6 +66,10 @@ jobSchema.index({ instanceId: 1, status: 1 });
 /** Timers and service calls waiting to run; claimed with a lease so each runs on one node. */
 export class JobStore {
   private readonly model: Model<JobRecord>;
+  /** Outbox writes (schedule, finish), in arrival order. */
+  private readonly writes = new WriteBatch<JobRecord>(() => this.model.collection as never, {
+    ordered: true,
+  });
 
   constructor(connection: Connection) {
     this.model = connection.models.Job ?? connection.model<JobRecord>('Job', jobSchema);
@@ -74,13 +79,11 @@ export class JobStore {
     await this.model.init();
   }
 
-  async schedule(job: JobRecord): Promise<void> {
+  schedule(job: JobRecord): Promise<void> {
     const pending = job.status === 'pending' ? { ...job, runAt: job.dueAt } : job;
-    await this.model.collection.updateOne(
-      { _id: job._id as never },
-      { $setOnInsert: pending },
-      { upsert: true },
-    );
+    return this.writes.write({
+      updateOne: { filter: { _id: job._id }, update: { $setOnInsert: pending }, upsert: true },
+    });
   }
 
   /** Puts a schedule in place whatever state its job was in (a redeploy changed the timer). */
@@ -109,11 +112,13 @@ export class JobStore {
     );
   }
 
-  async finish(jobId: string, status: 'done' | 'cancelled', now: Date): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: jobId as never, status: { $in: ['pending', 'running', 'incident'] } },
-      { $set: { status, updatedAt: now }, $unset: { leaseOwner: '', leaseUntil: '', runAt: '' } },
-    );
+  finish(jobId: string, status: 'done' | 'cancelled', now: Date): Promise<void> {
+    return this.writes.write({
+      updateOne: {
+        filter: { _id: jobId, status: { $in: ['pending', 'running', 'incident'] } },
+        update: { $set: { status, updatedAt: now }, $unset: { leaseOwner: '', leaseUntil: '', runAt: '' } },
+      },
+    });
   }
 
   /**
@@ -121,20 +126,18 @@ export class JobStore {
    * findOneAndUpdate makes the claim atomic: two nodes never get the same job.
    */
   claimDue(owner: string, now: Date, leaseMs: number): Promise<JobRecord | null> {
+    // Straight through the driver: every poll of every node runs it.
     const leaseUntil = new Date(now.getTime() + leaseMs);
     // `runAt` is the due time while pending and the lease's end while running: one indexed
     // range, walked in order, finds both due work and work whose node died.
-    return this.model
-      .findOneAndUpdate(
-        { runAt: { $lte: now } },
-        {
-          $set: { status: 'running', leaseOwner: owner, leaseUntil, runAt: leaseUntil, updatedAt: now },
-          $inc: { attempts: 1 },
-        },
-        { sort: { runAt: 1 }, new: true },
-      )
-      .lean<JobRecord>()
-      .exec();
+    return this.model.collection.findOneAndUpdate(
+      { runAt: { $lte: now } },
+      {
+        $set: { status: 'running', leaseOwner: owner, leaseUntil, runAt: leaseUntil, updatedAt: now },
+        $inc: { attempts: 1 },
+      },
+      { sort: { runAt: 1 }, returnDocument: 'after' },
+    ) as Promise<JobRecord | null>;
   }
 
   /** Keeps a running job ours a while longer (a slow service); false when the lease was lost. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { WriteBatch } from './write-batch.js';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
 
@@ -56,6 +57,10 @@ taskSchema.index({ createdAt: 1 });
 /** User tasks as people see them; written only from instance outboxes. */
 export class TaskStore {
   private readonly model: Model<TaskRecord>;
+  /** Outbox writes (open, close), in arrival order so a task is never closed before it is opened. */
+  private readonly writes = new WriteBatch<TaskRecord>(() => this.model.collection as never, {
+    ordered: true,
+  });
 
   constructor(connection: Connection) {
     this.model = connection.models.Task ?? connection.model<TaskRecord>('Task', taskSchema);
@@ -65,23 +70,23 @@ export class TaskStore {
     await this.model.init();
   }
 
-  async open(task: TaskRecord): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: task._id as never },
-      { $setOnInsert: task },
-      { upsert: true },
-    );
+  open(task: TaskRecord): Promise<void> {
+    return this.writes.write({
+      updateOne: { filter: { _id: task._id }, update: { $setOnInsert: task }, upsert: true },
+    });
   }
 
-  async close(
+  close(
     taskId: string,
     changes: { status: TaskStatus; completedAt: Date; completedBy?: string; data?: Record<string, unknown> },
   ): Promise<void> {
-    await this.model.collection.updateOne({ _id: taskId as never, status: 'open' }, { $set: changes });
+    return this.writes.write({
+      updateOne: { filter: { _id: taskId, status: 'open' }, update: { $set: changes } },
+    });
   }
 
   byId(id: string): Promise<TaskRecord | null> {
-    return this.model.findById(id).lean<TaskRecord>().exec();
+    return this.model.collection.findOne({ _id: id as never }) as Promise<TaskRecord | null>;
   }
 
   forInstance(instanceId: string): Promise<TaskRecord[]> {

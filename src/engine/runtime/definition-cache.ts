@@ -37,9 +37,9 @@ export class DefinitionCache {
   }
 
   async latest(key: string): Promise<LoadedDefinition> {
-    const record = await this.store.latest(key);
-    if (!record) throw new PreplanError('not-found', `no process "${key}" is deployed`);
-    return this.get(record._id);
+    const id = await this.store.latestId(key);
+    if (!id) throw new PreplanError('not-found', `no process "${key}" is deployed`);
+    return this.get(id);
   }
 
   private async load(id: string): Promise<LoadedDefinition> {
