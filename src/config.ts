@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 
 import { MIN_KEY_LENGTH } from './audit/digest-keys.js';
+import { HOT_ENGINE_DEFAULTS } from './engine/runtime/hot-engines.js';
 
 /**
  * Every setting preplan reads, with its environment variable, default and meaning. Read once
@@ -32,6 +33,8 @@ export interface Config {
    * leaves it to the others this long after its last claim or renewal.
    */
   jobLeaseMs: number;
+  /** Engines this node keeps running between a command and the job that continues it (0: none). */
+  hotEngines: number;
   /** This node's name in job leases and logs (several nodes share one database). */
   nodeName: string;
   logLevel: string;
@@ -105,6 +108,15 @@ function flag(env: string, fallback: boolean) {
   };
 }
 
+function wholeNumber(env: string, fallback: number) {
+  return (raw: string | undefined): number => {
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${env} must be a whole number (0 or more), not "${raw}"`);
+    return value;
+  };
+}
+
 function positiveInt(env: string, fallback: number) {
   return (raw: string | undefined): number => {
     const value = raw === undefined || raw === '' ? fallback : Number(raw);
@@ -163,6 +175,12 @@ export const moreSettings = [
     doc: "how long a claimed job stays this node's before another node may take it over (default 60000 ms)",
     parse: positiveInt('PREPLAN_JOB_LEASE_MS', 60_000),
   } satisfies Setting<'jobLeaseMs'>,
+  {
+    key: 'hotEngines',
+    env: 'PREPLAN_HOT_ENGINES',
+    doc: 'engines kept running from a command to the service job that continues it, about 0.6 MB each (default 64; 0: none)',
+    parse: wholeNumber('PREPLAN_HOT_ENGINES', HOT_ENGINE_DEFAULTS.max),
+  } satisfies Setting<'hotEngines'>,
   {
     key: 'nodeName',
     env: 'PREPLAN_NODE_NAME',

@@ -5,6 +5,7 @@ import { connectStore } from '../store/connection.js';
 import { openStores, type Stores } from '../store/index.js';
 import { DefinitionCache } from '../engine/runtime/definition-cache.js';
 import { Runtime } from '../engine/runtime/runtime.js';
+import { HOT_ENGINE_DEFAULTS } from '../engine/runtime/hot-engines.js';
 import { JobRunner } from '../engine/jobs/job-runner.js';
 import { RepairSweep } from './repair-sweep.js';
 import { deployDirectory } from '../engine/definitions/deploy-directory.js';
@@ -46,6 +47,8 @@ export interface PreplanNodeOptions {
   schedulerPollMs: number;
   /** How long a claimed job stays this node's (default 60 s); see JobRunner. */
   jobLeaseMs?: number;
+  /** Engines kept running between a command and its service job (default 64; 0: none). */
+  hotEngines?: number;
   /** This node's name in job leases (default `node`); each start adds a random suffix. */
   nodeName?: string;
   /** The daily digest's key (PREPLAN_DIGEST_KEY) or key file; neither: digests are off. */
@@ -135,6 +138,7 @@ async function prepare(
     clock,
     globals,
     timeZone: plan.timeZone,
+    hotEngines: { ...HOT_ENGINE_DEFAULTS, max: options.hotEngines ?? HOT_ENGINE_DEFAULTS.max },
   });
   const countyLinks = new CountyLinks({
     links: stores.links,
@@ -260,6 +264,7 @@ async function prepare(
     async stop() {
       await sweep.stop();
       await runner.stop();
+      runtime.close();
       await stopDiagramValidator();
       await connection.close();
     },

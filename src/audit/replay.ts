@@ -73,8 +73,24 @@ class ExecutionIndex {
   }
 }
 
-function comparable(events: Array<Pick<HistoryDraft, 'type' | 'activityId'>>): ReplayStep[] {
-  return events.filter((e) => COMPARED.has(e.type)).map((e) => ({ type: e.type, activityId: e.activityId }));
+/**
+ * The compared steps, in order. A wait announced again for the same execution is left out:
+ * histories recorded before preplan kept engines between commands repeat a boundary event's
+ * wait on every rebuild, which is not a step.
+ */
+function comparable(
+  events: Array<Pick<HistoryDraft, 'type' | 'activityId' | 'executionId'>>,
+): ReplayStep[] {
+  const waiting = new Set<string>();
+  return events
+    .filter((e) => {
+      if (!COMPARED.has(e.type)) return false;
+      if (e.type !== 'activity.wait' || !e.executionId) return true;
+      if (waiting.has(e.executionId)) return false;
+      waiting.add(e.executionId);
+      return true;
+    })
+    .map((e) => ({ type: e.type, activityId: e.activityId }));
 }
 
 /**

@@ -1,4 +1,6 @@
+import { BSON } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { WriteBatch } from './write-batch.js';
 import type { OutboxEntry } from './outbox.js';
 
 export type InstanceStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -14,6 +16,8 @@ export interface WaitEntry {
   activityId: string;
   /** Message or signal name the execution waits for. */
   event?: string;
+  /** A timer: when it is due (so a command can tell it is overdue without the job). */
+  dueAt?: Date;
 }
 
 export interface InstanceRecord {
@@ -77,6 +81,11 @@ instanceSchema.index({ businessKey: 1 });
 instanceSchema.index({ awaiting: 1 }, { sparse: true });
 instanceSchema.index({ pendingOutbox: 1 }, { sparse: true });
 
+/** A record as reading it back would give it (what the driver stores for `undefined`). */
+export function asStored<T extends object>(record: T): T {
+  return BSON.deserialize(BSON.serialize(record)) as T;
+}
+
 export type InstanceChanges = Omit<
   InstanceRecord,
   '_id' | 'createdAt' | 'revision' | 'definitionId' | 'definitionKey' | 'definitionVersion'
@@ -85,6 +94,9 @@ export type InstanceChanges = Omit<
 /** Process instances: one document each, changed only by a conditional write per command. */
 export class InstanceStore {
   private readonly model: Model<InstanceRecord>;
+  private readonly clears = new WriteBatch<InstanceRecord>(() => this.model.collection as never, {
+    ordered: false,
+  });
 
   constructor(connection: Connection) {
     this.model = connection.models.Instance ?? connection.model<InstanceRecord>('Instance', instanceSchema);
@@ -94,19 +106,20 @@ export class InstanceStore {
     await this.model.init();
   }
 
+  /** Every command's read: straight through the driver, as mongoose's query layer adds nothing here. */
   load(id: string): Promise<InstanceRecord | null> {
-    return this.model.findById(id).lean<InstanceRecord>().exec();
+    return this.model.collection.findOne({ _id: id as never }) as Promise<InstanceRecord | null>;
   }
 
   /** An instance's status and variables without its engine state (what a service needs). */
   variablesOf(id: string): Promise<Pick<InstanceRecord, '_id' | 'status' | 'variables'> | null> {
-    return this.model
-      .findById(id, { status: 1, variables: 1 })
-      .lean<Pick<InstanceRecord, '_id' | 'status' | 'variables'>>()
-      .exec();
+    return this.model.collection.findOne(
+      { _id: id as never },
+      { projection: { status: 1, variables: 1 } },
+    ) as Promise<Pick<InstanceRecord, '_id' | 'status' | 'variables'> | null>;
   }
 
-  /** Inserts a new instance; false when one with this id exists already (idempotent start). */
+  /** Inserts a new instance; false when one with this id exists already (an idempotent start). */
   async create(record: InstanceRecord): Promise<boolean> {
     try {
       await this.model.collection.insertOne(record as never);
@@ -131,11 +144,13 @@ export class InstanceStore {
   }
 
   /** Empties the outbox once its entries are written, unless a newer revision replaced it. */
-  async clearOutbox(id: string, revision: number): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: id as never, revision },
-      { $set: { outbox: [] }, $unset: { pendingOutbox: '' } },
-    );
+  clearOutbox(id: string, revision: number): Promise<void> {
+    return this.clears.write({
+      updateOne: {
+        filter: { _id: id, revision },
+        update: { $set: { outbox: [] }, $unset: { pendingOutbox: '' } },
+      },
+    });
   }
 
   /**

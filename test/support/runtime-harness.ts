@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { openStores, type Stores } from '../../src/store/index.js';
 import { DefinitionCache } from '../../src/engine/runtime/definition-cache.js';
 import { Runtime } from '../../src/engine/runtime/runtime.js';
+import type { HotEngineOptions } from '../../src/engine/runtime/hot-engines.js';
 import { JobRunner } from '../../src/engine/jobs/job-runner.js';
 import { deployDefinition } from '../../src/engine/definitions/deploy-definition.js';
 import type { DeploymentCatalog } from '../../src/engine/definitions/lint-rules/rule-types.js';
@@ -95,12 +96,18 @@ export function useReplayCheck(): void {
 export async function createHarness(
   connection: Connection,
   overrides: ServiceRegistry = {},
-  options: { globals?: Record<string, unknown> } = {},
+  options: { globals?: Record<string, unknown>; hotEngines?: HotEngineOptions } = {},
 ): Promise<Harness> {
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
   const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
-  const runtime = new Runtime({ ...stores, definitions, clock, globals: options.globals });
+  const runtime = new Runtime({
+    ...stores,
+    definitions,
+    clock,
+    globals: options.globals,
+    hotEngines: options.hotEngines,
+  });
   const calls: ServiceCall[] = [];
   const record = async (call: ServiceCall) => {
     calls.push(call);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { JobRecord, JobStore } from '../../store/job-store.js';
-import type { InstanceStore } from '../../store/instance-store.js';
+import type { InstanceRecord, InstanceStore } from '../../store/instance-store.js';
 import type { ChildOutcome } from '../../store/outbox.js';
 import type { ServiceRegistry } from '../../services/service-types.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -13,6 +13,14 @@ import { FatalError, PreplanError, type FaultHook } from '../../errors.js';
  * says when it is next due, or null when it is done for good.
  */
 export type SystemJob = (now: Date) => Promise<Date | null>;
+
+/**
+ * Whether the command that ran a timer or service job closed the job's wait: that commit's
+ * outbox (written before the command returned) finished the job already.
+ */
+function waitClosed(record: InstanceRecord, job: JobRecord): boolean {
+  return record.waits[job.executionId] === undefined;
+}
 
 /** How long a system job this node does not run waits before any node takes it again. */
 const FOREIGN_SYSTEM_JOB_DELAY_MS = 3_600_000;
@@ -88,12 +96,14 @@ export class JobRunner {
     try {
       switch (job.kind) {
         case 'timer':
-          await runtime.fireTimer(job.instanceId, job.executionId);
+          if (waitClosed(await runtime.fireTimer(job.instanceId, job.executionId), job)) return;
           break;
-        case 'service':
+        case 'service': {
+          const delivered = await this.runService(job);
           // Another node took the job over while the service ran: it finishes the job.
-          if (!(await this.runService(job))) return;
+          if (delivered === 'lease-lost' || waitClosed(delivered, job)) return;
           break;
+        }
         case 'call-start': {
           const payload = job.payload as {
             definitionKey: string;
@@ -192,8 +202,8 @@ export class JobRunner {
     return true;
   }
 
-  /** Calls the job's service (once per result) and delivers the result; false when the lease was lost. */
-  private async runService(job: JobRecord): Promise<boolean> {
+  /** Calls the job's service (once per result) and delivers the result, unless the lease was lost. */
+  private async runService(job: JobRecord): Promise<InstanceRecord | 'lease-lost'> {
     const { jobs, runtime, clock, services, instances } = this.options;
     let result = job.result;
     if (!result) {
@@ -222,12 +232,10 @@ export class JobRunner {
             input: (job.payload as { input?: Record<string, unknown> } | undefined)?.input ?? {},
           })) ?? {};
       } catch (error) {
-        if (error instanceof ServiceBpmnError) {
-          await runtime.deliverServiceResult(job.instanceId, job.executionId, {
+        if (error instanceof ServiceBpmnError)
+          return runtime.deliverServiceResult(job.instanceId, job.executionId, {
             error: { message: error.message, code: error.code },
           });
-          return true;
-        }
         throw error;
       } finally {
         clearInterval(heartbeat);
@@ -236,12 +244,11 @@ export class JobRunner {
       // Kept with the job: a crash from here on delivers this result instead of calling again.
       if (!(await jobs.recordResult(job._id, this.owner, result, clock.now()))) {
         this.options.log?.(`job ${job._id}: lease lost while its service ran; the new holder finishes it`);
-        return false;
+        return 'lease-lost';
       }
       this.options.faults?.('job.after-result');
     }
-    await runtime.deliverServiceResult(job.instanceId, job.executionId, { result });
-    return true;
+    return runtime.deliverServiceResult(job.instanceId, job.executionId, { result });
   }
 
   private async failed(job: JobRecord, error: unknown): Promise<void> {

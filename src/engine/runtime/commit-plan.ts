@@ -136,10 +136,20 @@ export function prepare(record: InstanceRecord, outcome: StepOutcome, applied: A
   outbox.push(...closeWaits(record, closed, applied.closing ?? new Map(), drafts, now));
   const status = outcome.status;
   const waits = Object.fromEntries(
-    outcome.waits.map((wait): [string, WaitEntry] => [
-      wait.executionId,
-      { kind: wait.kind, activityId: wait.activityId, ...(wait.event ? { event: wait.event } : {}) },
-    ]),
+    outcome.waits.map((wait): [string, WaitEntry] => {
+      // A timer's due time is known when it is armed; later steps only see what remains of it.
+      const known = record.waits[wait.executionId];
+      const dueAt = wait.kind !== 'timer' ? undefined : known ? known.dueAt : wait.dueAt;
+      return [
+        wait.executionId,
+        {
+          kind: wait.kind,
+          activityId: wait.activityId,
+          ...(wait.event ? { event: wait.event } : {}),
+          ...(dueAt ? { dueAt } : {}),
+        },
+      ];
+    }),
   );
   const awaiting = [
     ...new Set(outcome.waits.filter((wait) => wait.event).map((wait) => `${wait.kind}:${wait.event}`)),

@@ -63,7 +63,14 @@ interface ParkedService {
   activityId: string;
   topic: string;
   input: Record<string, unknown>;
+  environment: { assignVariables(vars: Record<string, unknown>): void };
   callback: (error: unknown, output?: unknown) => void;
+}
+
+/** What a later command hands to an engine kept running since the last one (see `resume`). */
+export interface ResumeInput {
+  knownWaits: Record<string, unknown>;
+  deliveries?: Map<string, Delivery>;
 }
 
 interface ActivityApi {
@@ -170,14 +177,25 @@ function plain(value: unknown): unknown {
  * touches the store; the runtime turns the outcome into one conditional write.
  */
 export class EngineStep {
-  private readonly drafts: HistoryDraft[] = [];
+  private drafts: HistoryDraft[] = [];
   private readonly parked = new Map<string, ParkedService>();
   private readonly timers = new HostTimers();
   private engine!: Engine;
   private ended = false;
   private failure: { message: string; code?: string } | undefined;
+  private knownWaits: Record<string, unknown>;
+  private deliveries: Map<string, Delivery> | undefined;
+  /** Left running by `finish({ keep: true })`, so a later command can go on with it. */
+  private kept = false;
+  /** While a rebuilt engine resumes, it announces again everything that was waiting. */
+  private resuming = false;
+  /** Executions started in this life (an announcement about them is news). */
+  private startedHere: string[] = [];
 
-  private constructor(private readonly input: StepInput) {}
+  private constructor(private readonly input: StepInput) {
+    this.knownWaits = input.knownWaits;
+    this.deliveries = input.deliveries;
+  }
 
   static async open(input: StepInput): Promise<EngineStep> {
     const step = new EngineStep(input);
@@ -190,6 +208,20 @@ export class EngineStep {
     return step;
   }
 
+  /**
+   * Whether a wait, timer or call announcement repeats one made in an earlier life: the host
+   * knew of it already, or a rebuilt engine is resuming something it did not start now (a
+   * timer's execution is its activity's plus `_n`). Kept engines never repeat them, so leaving
+   * them out keeps the history the same whether the engine was kept or rebuilt.
+   */
+  private reannounced(executionId: string): boolean {
+    if (this.knownWaits[executionId]) return true;
+    return (
+      this.resuming &&
+      !this.startedHere.some((started) => executionId === started || executionId.startsWith(`${started}_`))
+    );
+  }
+
   private record(draft: Omit<HistoryDraft, 'at'>): void {
     this.drafts.push({ at: this.input.clock.now(), ...draft });
   }
@@ -200,7 +232,8 @@ export class EngineStep {
       if (!RECORDED.has(routingKey)) return;
       const content = message.content;
       const executionId = content.executionId;
-      if (REANNOUNCED.has(routingKey) && executionId && this.input.knownWaits[executionId]) return;
+      if (routingKey === 'activity.start' && executionId) this.startedHere.push(executionId);
+      if (REANNOUNCED.has(routingKey) && executionId && this.reannounced(executionId)) return;
       const data: Record<string, unknown> = { elementType: content.type };
       if (routingKey === 'flow.take')
         Object.assign(data, { sourceId: content.sourceId, targetId: content.targetId });
@@ -236,36 +269,73 @@ export class EngineStep {
       return undefined;
     const behaviour = activity.behaviour;
     const topic = String(behaviour.topic ?? '');
-    const { parked } = this;
-    const deliveries = this.input.deliveries;
-    const assign = this.assign;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the engine calls `execute` with its own `this`
+    const step = this;
     // An external task parks until its job's result is delivered in a later command.
     behaviour.Service = function ExternalTask(this: { execute: unknown }) {
       this.execute = (executeMessage: BrokerMessage, callback: ParkedService['callback']) => {
         const executionId = String(executeMessage.content.executionId);
-        const delivery = deliveries?.get(executionId);
-        if (!delivery) {
-          const input = resolveInputParameters(behaviour, (expression) =>
-            activity.environment.resolveExpression(expression, executeMessage),
-          );
-          parked.set(executionId, { activityId: activity.id, topic, input, callback });
-          return;
-        }
-        parked.delete(executionId);
-        if (delivery.error) {
-          const error = Object.assign(new Error(delivery.error.message), { code: delivery.error.code });
-          callback(error);
-        } else {
-          // A service's output lands in the process variables, like a form's data.
-          assign(activity.environment, delivery.result ?? {});
-          callback(null, delivery.result ?? {});
-        }
+        const service: ParkedService = {
+          activityId: activity.id,
+          topic,
+          input: {},
+          environment: activity.environment,
+          callback,
+        };
+        const delivery = step.deliveries?.get(executionId);
+        step.parked.delete(executionId);
+        if (delivery) return step.settle(service, delivery);
+        service.input = resolveInputParameters(behaviour, (expression) =>
+          activity.environment.resolveExpression(expression, executeMessage),
+        );
+        step.parked.set(executionId, service);
       };
     };
     return { activate() {}, deactivate() {} };
   };
 
+  /** Hands a service's result (or its BPMN error) to the task waiting for it. */
+  private settle(service: ParkedService, delivery: Delivery): void {
+    if (delivery.error) {
+      const error = Object.assign(new Error(delivery.error.message), { code: delivery.error.code });
+      service.callback(error);
+    } else {
+      // A service's output lands in the process variables, like a form's data.
+      this.assign(service.environment, delivery.result ?? {});
+      service.callback(null, delivery.result ?? {});
+    }
+  }
+
   private releaseClock: () => void = () => undefined;
+
+  /**
+   * Goes on with an engine the previous command kept running (`finish({ keep: true })`) instead
+   * of building one from the stored state: the same engine, at the same point, without the
+   * rebuild. The caller vouches that the state it kept is still the stored one.
+   */
+  resume(next: ResumeInput): this {
+    if (!this.kept) throw new Error('only an engine kept by finish({ keep: true }) can be resumed');
+    this.kept = false;
+    this.drafts = [];
+    this.startedHere = [];
+    this.knownWaits = next.knownWaits;
+    this.deliveries = next.deliveries;
+    this.releaseClock = lendClock(this.input.instanceId, this.input.clock);
+    for (const [executionId, delivery] of next.deliveries ?? []) {
+      const service = this.parked.get(executionId);
+      if (!service) continue;
+      this.parked.delete(executionId);
+      this.settle(service, delivery);
+    }
+    return this;
+  }
+
+  /** Stops an engine that was kept but will not be resumed. */
+  discard(): void {
+    if (!this.kept) return;
+    this.kept = false;
+    Promise.resolve(this.engine.stop()).catch(() => undefined);
+  }
 
   private async start(): Promise<void> {
     const { instanceId, definition, engineState, startVariables } = this.input;
@@ -290,7 +360,12 @@ export class EngineStep {
     });
     if (engineState) {
       this.engine.recover(engineState as never);
-      await this.engine.resume();
+      this.resuming = true;
+      try {
+        await this.engine.resume();
+      } finally {
+        this.resuming = false;
+      }
       this.discardOrphanedBoundaryEvents();
     } else {
       await this.engine.execute({ variables: { ...(startVariables ?? {}) } } as never);
@@ -511,8 +586,11 @@ export class EngineStep {
     return (plain(variables) as Record<string, unknown>) ?? {};
   }
 
-  /** Reads off the outcome and stops the engine. */
-  async finish(): Promise<StepOutcome> {
+  /**
+   * Reads off the outcome and stops the engine, or with `keep` leaves a running one running for
+   * `resume` (its timers are host timers: nothing fires while it sits).
+   */
+  async finish(options: { keep?: boolean } = {}): Promise<StepOutcome> {
     const state = (await this.engine.getState()) as unknown as Record<string, unknown> & {
       definitions?: Array<Record<string, unknown>>;
     };
@@ -535,7 +613,8 @@ export class EngineStep {
       error: this.failure,
       drafts: this.drafts,
     };
-    if (this.engine.state === 'running') await this.engine.stop();
+    if (options.keep && status === 'running' && this.engine.state === 'running') this.kept = true;
+    else if (this.engine.state === 'running') await this.engine.stop();
     this.releaseClock();
     return outcome;
   }

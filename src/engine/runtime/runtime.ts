@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { PreplanError, type FaultHook } from '../../errors.js';
-import type {
-  InstanceChanges,
-  InstanceRecord,
-  InstanceStore,
-  ParentLink,
+import {
+  asStored,
+  type InstanceChanges,
+  type InstanceRecord,
+  type InstanceStore,
+  type ParentLink,
 } from '../../store/instance-store.js';
 import type { HistoryStore } from '../../store/history-store.js';
 import type { TaskStore } from '../../store/task-store.js';
@@ -15,6 +16,7 @@ import type { DefinitionCache } from './definition-cache.js';
 import { EngineStep, type Delivery } from './engine-step.js';
 import { chainEvents, GENESIS_HASH, type HistoryDraft } from './history-chain.js';
 import { carry, closeWaits, finishOutbox, prepare, type Applied } from './commit-plan.js';
+import { HotEngines, type HotEngine, type HotEngineOptions } from './hot-engines.js';
 
 export { jobId } from './commit-plan.js';
 
@@ -34,6 +36,8 @@ export interface RuntimeDeps {
   timeZone?: string;
   /** Tests inject simulated crashes here; production leaves it unset. */
   faults?: FaultHook;
+  /** Engines kept running between commands (PREPLAN_HOT_ENGINES); the default keeps 64. */
+  hotEngines?: HotEngineOptions;
 }
 
 export interface StartOptions {
@@ -57,19 +61,51 @@ export interface CommandContext {
 const MAX_ATTEMPTS = 8;
 
 /**
+ * Whether the node itself will take the instance's next step in a moment: it waits on a service
+ * job or a child's start, not on a person or a timer (whose engine would sit for hours).
+ */
+function continuesAtOnce(record: InstanceRecord): boolean {
+  return (
+    record.status === 'running' &&
+    Object.values(record.waits).some((wait) => wait.kind === 'service' || wait.kind === 'call')
+  );
+}
+
+/** Whether a timer the instance waits on is due by now (or its due time is not known). */
+function hasOverdueTimer(record: InstanceRecord, now: Date): boolean {
+  return Object.values(record.waits).some(
+    (wait) => wait.kind === 'timer' && !(wait.dueAt && new Date(wait.dueAt).getTime() > now.getTime()),
+  );
+}
+
+/**
  * The durable runtime. Every command loads the instance, runs an EngineStep, and commits the
  * outcome as one conditional write of the instance document carrying an outbox; the outbox
  * is then written to history, tasks and jobs idempotently. Losing a race re-runs the command
  * from a fresh load; a crash after the commit is repaired by the next touch or at start-up.
  */
 export class Runtime {
-  constructor(private readonly deps: RuntimeDeps) {}
+  private readonly hot: HotEngines;
 
+  constructor(private readonly deps: RuntimeDeps) {
+    this.hot = new HotEngines(deps.hotEngines);
+  }
+
+  /** Stops the engines kept between commands (a node shutting down). */
+  close(): void {
+    this.hot.clear();
+  }
+
+  /**
+   * Starts an instance: its first step runs before anything is written, and the instance is
+   * inserted with that step's outcome in one write (a crash before it leaves nothing behind).
+   */
   async start(key: string, options: StartOptions): Promise<InstanceRecord> {
     const definition = await this.deps.definitions.latest(key);
     const now = this.deps.clock.now();
     const id = options.instanceId ?? randomUUID();
-    const created = await this.deps.instances.create({
+    // As a read would give it back: history hashes what is stored.
+    const fresh = asStored<InstanceRecord>({
       _id: id,
       definitionId: definition.id,
       definitionKey: definition.key,
@@ -87,46 +123,53 @@ export class Runtime {
       createdAt: now,
       updatedAt: now,
     });
-    if (created) return this.begin(id, options.actor, options.fireStartTimer, options.requestId);
-    // The id was taken: an idempotent repeat, which begins the instance only if a crash stopped it before.
+    const ran = await this.runStep(fresh, this.beginning(options), undefined, undefined);
+    const { changes } = ran;
+    const inserted = await this.deps.instances.create({
+      ...fresh,
+      ...changes,
+      revision: 1,
+      ...(changes.outbox.length > 0 ? { pendingOutbox: true } : {}),
+    });
+    if (inserted) return this.settle(fresh, ran);
+    ran.step.discard();
+    // The id was taken: an idempotent repeat. An instance stored unbegun (by an earlier version,
+    // or a test) begins now; one that ran is returned as it is.
     const record = await this.load(id);
-    return record.engineState === null
-      ? this.begin(id, options.actor, options.fireStartTimer, options.requestId)
-      : record;
+    return record.engineState === null ? this.begin(id, options) : record;
   }
 
-  /** Runs a created instance's first step; a no-op once it has run. */
+  /** What the first step of an instance does: fire a due start timer, record the start. */
+  private beginning(options: Pick<StartOptions, 'actor' | 'fireStartTimer' | 'requestId'>) {
+    return (step: EngineStep, record: InstanceRecord): Applied => {
+      if (options.fireStartTimer) step.fireTimersOf(options.fireStartTimer);
+      return {
+        applied: true,
+        drafts: [
+          {
+            at: this.deps.clock.now(),
+            type: 'instance.started',
+            actor: options.actor,
+            requestId: options.requestId,
+            data: {
+              definitionKey: record.definitionKey,
+              definitionVersion: record.definitionVersion,
+              businessKey: record.businessKey,
+              variables: record.variables,
+              parent: record.parent,
+            },
+          },
+        ],
+      };
+    };
+  }
+
+  /** Runs the first step of an instance stored without one; a no-op once it has run. */
   private begin(
     id: string,
-    actor: string,
-    fireStartTimer?: string,
-    requestId?: string,
+    options: Pick<StartOptions, 'actor' | 'fireStartTimer' | 'requestId'>,
   ): Promise<InstanceRecord> {
-    return this.command(
-      id,
-      (step, record) => {
-        if (fireStartTimer) step.fireTimersOf(fireStartTimer);
-        return {
-          applied: true,
-          drafts: [
-            {
-              at: this.deps.clock.now(),
-              type: 'instance.started',
-              actor,
-              requestId,
-              data: {
-                definitionKey: record.definitionKey,
-                definitionVersion: record.definitionVersion,
-                businessKey: record.businessKey,
-                variables: record.variables,
-                parent: record.parent,
-              },
-            },
-          ],
-        };
-      },
-      { begin: true },
-    );
+    return this.command(id, this.beginning(options), { begin: true });
   }
 
   async completeTask(
@@ -297,6 +340,7 @@ export class Runtime {
 
   /** Appends events to an instance's history without running its engine (incidents, notes). */
   async appendHistory(instanceId: string, drafts: HistoryDraft[]): Promise<void> {
+    this.hot.drop(instanceId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const record = await this.load(instanceId);
       const chained = chainEvents(instanceId, drafts, { seq: record.historySeq, hash: record.historyHead });
@@ -331,6 +375,7 @@ export class Runtime {
     reason: string,
     context: CommandContext = {},
   ): Promise<InstanceRecord> {
+    this.hot.drop(instanceId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const record = await this.load(instanceId);
       if (record.status !== 'running')
@@ -373,7 +418,7 @@ export class Runtime {
       repaired += pending.length;
     }
     for (const record of await this.deps.instances.neverBegun(1000, options.olderThan)) {
-      await this.begin(record._id, 'repair');
+      await this.begin(record._id, { actor: 'repair' });
       repaired++;
     }
     return repaired;
@@ -391,39 +436,83 @@ export class Runtime {
     options: { deliveries?: Map<string, Delivery>; refusal?: string; begin?: boolean } = {},
   ): Promise<InstanceRecord> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const record = await this.load(id);
+      // Only the first attempt trusts what this node holds; a lost race reads the store.
+      const hot = attempt === 0 ? this.hot.take(id) : undefined;
+      const record = hot?.record ?? (await this.load(id));
       if (record.outbox.length > 0) await this.materialise(record);
-      if (options.begin && record.engineState !== null) return record;
-      if (record.status !== 'running')
+      if (options.begin && record.engineState !== null) {
+        hot?.step.discard();
+        return record;
+      }
+      if (record.status !== 'running') {
+        hot?.step.discard();
         throw new PreplanError('conflict', `instance ${id} has ${record.status}`);
-      const definition = await this.deps.definitions.get(record.definitionId);
-      const step = await EngineStep.open({
-        instanceId: id,
-        definition,
+      }
+      const ran = await this.runStep(record, apply, options.deliveries, hot);
+      if (!(await this.deps.instances.commit(id, record.revision, ran.changes))) {
+        ran.step.discard();
+        continue;
+      }
+      return this.settle(record, ran, options.refusal);
+    }
+    throw new PreplanError('conflict', `instance ${id} is changing too fast; try again`);
+  }
+
+  /**
+   * Runs a command's engine step on `record` (going on with the engine this node kept, when it
+   * is current) and plans the next revision. The engine is left kept for `settle` to keep or stop.
+   */
+  private async runStep(
+    record: InstanceRecord,
+    apply: (step: EngineStep, record: InstanceRecord) => Applied,
+    deliveries: Map<string, Delivery> | undefined,
+    hot: HotEngine | undefined,
+  ): Promise<{ step: EngineStep; applied: Applied; changes: InstanceChanges }> {
+    let step: EngineStep;
+    if (hot && !hasOverdueTimer(record, this.deps.clock.now()))
+      step = hot.step.resume({ knownWaits: record.waits, deliveries });
+    else {
+      // A rebuilt engine fires overdue timers as it resumes, which a kept one would not.
+      hot?.step.discard();
+      step = await EngineStep.open({
+        instanceId: record._id,
+        definition: await this.deps.definitions.get(record.definitionId),
         engineState: record.engineState,
         startVariables: record.engineState ? undefined : record.variables,
         knownWaits: record.waits,
-        deliveries: options.deliveries,
+        deliveries,
         clock: this.deps.clock,
         timeZone: this.deps.timeZone,
       });
-      let applied: Applied;
-      try {
-        applied = apply(step, record);
-      } catch (error) {
-        await step.finish();
-        throw error;
-      }
-      const outcome = await step.finish();
-      const outbox = prepare(record, outcome, applied, this.deps.clock.now());
-      const ok = await this.deps.instances.commit(id, record.revision, outbox.changes);
-      if (!ok) continue;
-      const committed = await this.afterCommit(record, outbox.changes);
-      if (!applied.applied)
-        throw new PreplanError('conflict', options.refusal ?? 'the command no longer applies');
-      return committed;
     }
-    throw new PreplanError('conflict', `instance ${id} is changing too fast; try again`);
+    let applied: Applied;
+    try {
+      applied = apply(step, record);
+    } catch (error) {
+      await step.finish();
+      throw error;
+    }
+    const outcome = await step.finish({ keep: true });
+    return { step, applied, changes: prepare(record, outcome, applied, this.deps.clock.now()).changes };
+  }
+
+  /** After the commit: writes the outbox, keeps the engine of a running instance, answers. */
+  private async settle(
+    record: InstanceRecord,
+    ran: { step: EngineStep; applied: Applied; changes: InstanceChanges },
+    refusal?: string,
+  ): Promise<InstanceRecord> {
+    let committed: InstanceRecord;
+    try {
+      committed = await this.afterCommit(record, ran.changes);
+    } catch (error) {
+      ran.step.discard();
+      throw error;
+    }
+    if (continuesAtOnce(committed)) this.hot.keep(record._id, { record: committed, step: ran.step });
+    else ran.step.discard();
+    if (!ran.applied.applied) throw new PreplanError('conflict', refusal ?? 'the command no longer applies');
+    return committed;
   }
 
   private async afterCommit(record: InstanceRecord, changes: InstanceChanges): Promise<InstanceRecord> {
@@ -438,27 +527,28 @@ export class Runtime {
     const history = record.outbox.flatMap((entry) => (entry.kind === 'history' ? [entry.event] : []));
     await this.deps.history.append(history);
     this.deps.faults?.('materialise.after-history');
-    for (const entry of record.outbox) {
-      switch (entry.kind) {
-        case 'task-open':
-          await this.deps.tasks.open(entry.task);
-          break;
-        case 'task-close':
-          await this.deps.tasks.close(entry.taskId, {
-            status: entry.status,
-            completedAt: entry.at,
-            completedBy: entry.completedBy,
-            data: entry.data,
-          });
-          break;
-        case 'job-schedule':
-          await this.deps.jobs.schedule(entry.job);
-          break;
-        case 'job-finish':
-          await this.deps.jobs.finish(entry.jobId, entry.status, this.deps.clock.now());
-          break;
-      }
-    }
+    // Together, so writes to one collection share a round trip (in outbox order).
+    await Promise.all(record.outbox.map((entry) => this.write(entry)));
     await this.deps.instances.clearOutbox(record._id, record.revision);
+  }
+
+  private write(entry: OutboxEntry): Promise<void> {
+    switch (entry.kind) {
+      case 'history':
+        return Promise.resolve();
+      case 'task-open':
+        return this.deps.tasks.open(entry.task);
+      case 'task-close':
+        return this.deps.tasks.close(entry.taskId, {
+          status: entry.status,
+          completedAt: entry.at,
+          completedBy: entry.completedBy,
+          data: entry.data,
+        });
+      case 'job-schedule':
+        return this.deps.jobs.schedule(entry.job);
+      case 'job-finish':
+        return this.deps.jobs.finish(entry.jobId, entry.status, this.deps.clock.now());
+    }
   }
 }
