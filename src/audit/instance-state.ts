@@ -60,6 +60,13 @@ export function stateAt(events: HistoryEvent[], seq: number): InstanceStateAt {
         }
         if (activityId) completed.add(activityId);
         break;
+      case 'activity.execution.discard':
+        // Stopped without ending (a finished task's boundary event, an interrupted task).
+        if (executionId) {
+          running.delete(executionId);
+          waiting.delete(executionId);
+        }
+        break;
       case 'activity.timeout':
         if (activityId) timedOut.add(activityId);
         break;

@@ -104,6 +104,9 @@ const RECORDED = new Set([
   'activity.catch',
   'activity.end',
   'activity.error',
+  // A started activity that ended without ending: a boundary event whose task finished, a task
+  // an interrupting event cut short. Without it the audit would show them running ever after.
+  'activity.execution.discard',
   'flow.take',
   'process.end',
   'process.error',

@@ -25,9 +25,13 @@ const KEY_STEPS = new Set([
 
 export const isKeyStep = (event: CaseEvent): boolean => KEY_STEPS.has(event.type);
 
-/** Flow bookkeeping an auditor rarely needs: flows taken, variables copied, gateways passed. */
+/**
+ * Flow bookkeeping an auditor rarely needs: flows taken, variables copied, gateways passed,
+ * boundary events dropped with their finished task.
+ */
 export function isRoutine(event: CaseEvent): boolean {
   if (event.type === 'flow.take' || event.type === 'variables.changed') return true;
+  if (event.type === 'activity.execution.discard') return true;
   const elementType = String(event.data?.elementType ?? '');
   return (event.type === 'activity.start' || event.type === 'activity.end') && /Gateway$/.test(elementType);
 }
