@@ -16,16 +16,21 @@ export interface HotEngineOptions {
   idleMs: number;
 }
 
-/** A service job normally starts within a scheduler poll (1 s); an engine idle longer is not worth its memory. */
+/**
+ * A service job normally starts within a scheduler poll (1 s); an engine idle for longer is not
+ * worth its memory.
+ */
 export const HOT_ENGINE_DEFAULTS: HotEngineOptions = { max: 64, idleMs: 10_000 };
 
 /**
- * Engines kept running between commands on this node, so the next command on an instance goes on
- * with its engine instead of rebuilding it from the stored state (a rebuild is most of a
+ * Engines kept running between commands on this node, so the next command on an instance goes
+ * on with its engine instead of rebuilding it from the stored state (a rebuild is most of a
  * command's engine time). The runtime keeps those whose next step the node takes itself in a
- * moment (a service job, a child's start), not those waiting on people or timers. Only an optimisation: the store stays the truth. An entry is used
- * only on the first attempt of a command, its commit is conditional on the revision it
- * matches, and whatever goes wrong drops it and the command runs from a fresh load.
+ * moment (a service job), not those waiting on people, timers or child processes.
+ *
+ * Only an optimisation: the store stays the truth. An entry is used only on the first attempt
+ * of a command, its commit is conditional on the revision it matches, and whatever goes wrong
+ * drops it and the command runs from a fresh load.
  */
 export class HotEngines {
   private readonly entries = new Map<string, HotEngine & { keptAt: number }>();

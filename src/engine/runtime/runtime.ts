@@ -61,14 +61,11 @@ export interface CommandContext {
 const MAX_ATTEMPTS = 8;
 
 /**
- * Whether the node itself will take the instance's next step in a moment: it waits on a service
- * job or a child's start, not on a person or a timer (whose engine would sit for hours).
+ * Whether a node's job runner will take the instance's next step in a moment: it waits on a
+ * service job, not on a person, a timer or a child process (whose engine would sit for hours).
  */
 function continuesAtOnce(record: InstanceRecord): boolean {
-  return (
-    record.status === 'running' &&
-    Object.values(record.waits).some((wait) => wait.kind === 'service' || wait.kind === 'call')
-  );
+  return record.status === 'running' && Object.values(record.waits).some((wait) => wait.kind === 'service');
 }
 
 /** Whether a timer the instance waits on is due by now (or its due time is not known). */
