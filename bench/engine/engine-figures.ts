@@ -102,9 +102,10 @@ export async function runEngineFigures(
         detail: cpuDetail(step),
       });
       report.method.push(
-        "1b: preplan's EngineStep (src/engine/runtime/engine-step.ts) without the store: the 3 engine lives a " +
-          'persisted instance has (execute to the parked service; recover+resume+deliver; recover+resume+complete), ' +
-          'each ending in getState and JSON copies, the state handed over in memory: the engine side of the persisted cost.',
+        "1b: preplan's EngineStep (src/engine/runtime/engine-step.ts) without the store: 3 engine lives " +
+          '(execute to the parked service; recover+resume+deliver; recover+resume+complete), each ending in getState ' +
+          'and JSON copies, the state handed over in memory: the engine side of a persisted instance whose engine is ' +
+          'never kept. With kept engines (the default) the delivery goes on with the engine of the start instead.',
       );
     } catch (error) {
       failed('1b', 'EngineStep only', error);
@@ -174,6 +175,27 @@ export async function runEngineFigures(
       failed('2', `persisted, ${settings.concurrency} in flight`, error);
     } finally {
       node.runtime.trackDeliveries(false);
+    }
+    // The same with every step rebuilding its engine: what keeping engines for service jobs buys.
+    try {
+      const cold = await createNode(server.uri, clock, { hotEngines: { max: 0, idleMs: 0 } });
+      nodes.push(cold);
+      cold.runtime.trackDeliveries(true);
+      const rebuilt = await throughput(
+        () => concurrentInstance(cold),
+        settings.concurrency,
+        context,
+        `persisted, ${settings.concurrency} in flight, no kept engines`,
+      );
+      report.rows.push({
+        section: '2',
+        figure: `… with no kept engines (PREPLAN_HOT_ENGINES=0)`,
+        value: `${fixed(rebuilt.perSecond, 1)}/s`,
+        detail: `${raw ? `÷ raw ${fixed(rebuilt.perSecond / raw.perSecond, 3)}; ` : ''}${cpuDetail(rebuilt)}`,
+      });
+      cold.runtime.trackDeliveries(false);
+    } catch (error) {
+      failed('2', 'persisted, no kept engines', error);
     }
     try {
       const commands = await commandsPerInstance(server.uri, clock);

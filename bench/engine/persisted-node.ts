@@ -7,6 +7,7 @@ import { DefinitionCache } from '../../src/engine/runtime/definition-cache.js';
 import type { Delivery } from '../../src/engine/runtime/engine-step.js';
 import { Runtime, type RuntimeDeps } from '../../src/engine/runtime/runtime.js';
 import { JobRunner } from '../../src/engine/jobs/job-runner.js';
+import type { HotEngineOptions } from '../../src/engine/runtime/hot-engines.js';
 import type { InstanceRecord } from '../../src/store/instance-store.js';
 import type { ServiceRegistry } from '../../src/services/service-types.js';
 import { FLOW_KEY } from './diagrams.js';
@@ -86,7 +87,7 @@ const services: ServiceRegistry = { notify: async () => ({ notifySent: true }) }
 export async function createNode(
   uri: string,
   clock: ManualClock,
-  options: { monitorCommands?: boolean; dbName?: string } = {},
+  options: { monitorCommands?: boolean; dbName?: string; hotEngines?: HotEngineOptions } = {},
 ): Promise<Node> {
   const connection = await mongoose
     .createConnection(uri, {
@@ -98,7 +99,7 @@ export async function createNode(
     .asPromise();
   const stores = await openStores(connection);
   const definitions = new DefinitionCache(stores.definitions);
-  const runtime = new ObservedRuntime({ ...stores, definitions, clock });
+  const runtime = new ObservedRuntime({ ...stores, definitions, clock, hotEngines: options.hotEngines });
   const runner = new JobRunner({
     jobs: stores.jobs,
     instances: stores.instances,

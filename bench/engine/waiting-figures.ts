@@ -106,7 +106,7 @@ export async function waitingFigures(
       figure: 'bench heap used, after GC',
       value: `${signed(after.heapUsedMb - before.heapUsedMb, 1)} MB`,
       detail: `${fixed(before.heapUsedMb, 1)} → ${fixed(after.heapUsedMb, 1)} MB: ${fixed(perInstanceBytes, 0)} bytes per waiting instance`,
-      target: '< 1 KB/instance: no engines kept',
+      target: '< 1 KB/instance: no engine kept for a waiting instance',
       // below a few thousand instances, GC noise (~1 MB) dominates the per-instance figure
       met: waiting >= 2000 ? perInstanceBytes < 1024 : undefined,
     },
