@@ -80,6 +80,8 @@ function hasOverdueTimer(record: InstanceRecord, now: Date): boolean {
  * outcome as one conditional write of the instance document carrying an outbox; the outbox
  * is then written to history, tasks and jobs idempotently. Losing a race re-runs the command
  * from a fresh load; a crash after the commit is repaired by the next touch or at start-up.
+ * An engine whose next step is a service job may stay running on this node for that job (see
+ * HotEngines); it stands in for the load and the rebuild, never for the conditional write.
  */
 export class Runtime {
   private readonly hot: HotEngines;
@@ -493,7 +495,7 @@ export class Runtime {
     return { step, applied, changes: prepare(record, outcome, applied, this.deps.clock.now()).changes };
   }
 
-  /** After the commit: writes the outbox, keeps the engine of a running instance, answers. */
+  /** After the commit: writes the outbox, keeps the engine if a service job continues it, answers. */
   private async settle(
     record: InstanceRecord,
     ran: { step: EngineStep; applied: Applied; changes: InstanceChanges },
