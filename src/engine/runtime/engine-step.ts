@@ -104,8 +104,8 @@ const RECORDED = new Set([
   'activity.catch',
   'activity.end',
   'activity.error',
-  // A started activity that ended without ending: a boundary event whose task finished, a task
-  // an interrupting event cut short. Without it the audit would show them running ever after.
+  // A started activity that stopped without completing: a boundary event whose task finished,
+  // a task an interrupting event cut short. Without it the audit would show them running on.
   'activity.execution.discard',
   'flow.take',
   'process.end',
