@@ -246,6 +246,7 @@ async function prepare(
   });
   if (options.scheduler) {
     runner.start(options.schedulerPollMs);
+    runtime.onJobDue(() => runner.wake());
     sweep.start(Math.max(leaseMs, 1000));
   }
   return {

@@ -69,6 +69,10 @@ export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = true;
+  /** One round of the scheduler (set by `start`). */
+  private tick: (() => Promise<void>) | null = null;
+  /** Due work was written while a round ran. */
+  private woken = false;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.owner = options.owner ?? `node-${randomUUID().slice(0, 8)}`;
@@ -276,6 +280,11 @@ export class JobRunner {
       .catch(() => undefined);
   }
 
+  /** Whether a round of the scheduler is running right now. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Whether this node's scheduler is polling (readiness). */
   get polling(): boolean {
     return !this.stopped;
@@ -284,9 +293,10 @@ export class JobRunner {
   /** Polls for due jobs until stopped (a node's scheduler), running up to `batch` per round. */
   start(intervalMs = 1000, batch = 100): void {
     this.stopped = false;
-    const tick = async (): Promise<void> => {
+    this.tick = async (): Promise<void> => {
       if (this.stopped || this.running) return;
       this.running = true;
+      this.woken = false;
       let ran = 0;
       try {
         ran = await this.runDue(batch);
@@ -295,11 +305,27 @@ export class JobRunner {
       } finally {
         this.running = false;
         // A full batch means more may be due already: go on at once instead of sleeping a poll
-        // interval per batch (a thousand timers due together waited nine extra polls).
-        if (!this.stopped) this.timer = setTimeout(tick, ran >= batch ? 0 : intervalMs);
+        // interval per batch (a thousand timers due together waited nine extra polls). So does
+        // work this node wrote while the round ran.
+        const again = ran >= batch || this.woken;
+        if (!this.stopped) this.timer = setTimeout(() => void this.tick?.(), again ? 0 : intervalMs);
       }
     };
-    this.timer = setTimeout(tick, 0);
+    this.timer = setTimeout(() => void this.tick?.(), 0);
+  }
+
+  /**
+   * This node just wrote a job that is due now: run a round at once rather than at the next
+   * poll (as Camunda's job executor takes a hint from the command that created a job).
+   */
+  wake(): void {
+    if (this.stopped || !this.tick) return;
+    if (this.running) {
+      this.woken = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick?.(), 0);
   }
 
   async stop(): Promise<void> {

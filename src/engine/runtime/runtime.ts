@@ -85,6 +85,7 @@ function hasOverdueTimer(record: InstanceRecord, now: Date): boolean {
  */
 export class Runtime {
   private readonly hot: HotEngines;
+  private readonly jobDueListeners = new Set<() => void>();
 
   constructor(private readonly deps: RuntimeDeps) {
     this.hot = new HotEngines(deps.hotEngines);
@@ -93,6 +94,16 @@ export class Runtime {
   /** Stops the engines kept between commands (a node shutting down). */
   close(): void {
     this.hot.clear();
+  }
+
+  /**
+   * Calls `listener` whenever a command on this node has written a job that is due at once (a
+   * service call, a child's start or return), so the node's scheduler can run it now rather
+   * than at its next poll. Returns the unsubscribe.
+   */
+  onJobDue(listener: () => void): () => void {
+    this.jobDueListeners.add(listener);
+    return () => this.jobDueListeners.delete(listener);
   }
 
   /**
@@ -529,6 +540,9 @@ export class Runtime {
     // Together, so writes to one collection share a round trip (in outbox order).
     await Promise.all(record.outbox.map((entry) => this.write(entry)));
     await this.deps.instances.clearOutbox(record._id, record.revision);
+    const now = this.deps.clock.now().getTime();
+    if (record.outbox.some((entry) => entry.kind === 'job-schedule' && entry.job.dueAt.getTime() <= now))
+      for (const listener of this.jobDueListeners) listener();
   }
 
   private write(entry: OutboxEntry): Promise<void> {
