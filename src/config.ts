@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 
 import { MIN_KEY_LENGTH } from './audit/digest-keys.js';
 import { HOT_ENGINE_DEFAULTS } from './engine/runtime/hot-engines.js';
+import { DEFAULT_JOB_WORKERS } from './engine/jobs/job-runner.js';
 
 /**
  * Every setting preplan reads, with its environment variable, default and meaning. Read once
@@ -35,6 +36,8 @@ export interface Config {
   jobLeaseMs: number;
   /** Engines this node keeps running between a command and the job that continues it (0: none). */
   hotEngines: number;
+  /** Jobs this node's scheduler runs at a time. */
+  jobWorkers: number;
   /** This node's name in job leases and logs (several nodes share one database). */
   nodeName: string;
   logLevel: string;
@@ -181,6 +184,12 @@ export const moreSettings = [
     doc: 'engines kept running from a command to the service job that continues it, about 0.6 MB each (default 64; 0: none)',
     parse: wholeNumber('PREPLAN_HOT_ENGINES', HOT_ENGINE_DEFAULTS.max),
   } satisfies Setting<'hotEngines'>,
+  {
+    key: 'jobWorkers',
+    env: 'PREPLAN_JOB_WORKERS',
+    doc: "jobs this node's scheduler runs at a time: services wait on mail and HTTP peers (default 4)",
+    parse: positiveInt('PREPLAN_JOB_WORKERS', DEFAULT_JOB_WORKERS),
+  } satisfies Setting<'jobWorkers'>,
   {
     key: 'nodeName',
     env: 'PREPLAN_NODE_NAME',

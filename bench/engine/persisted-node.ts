@@ -87,7 +87,13 @@ const services: ServiceRegistry = { notify: async () => ({ notifySent: true }) }
 export async function createNode(
   uri: string,
   clock: ManualClock,
-  options: { monitorCommands?: boolean; dbName?: string; hotEngines?: HotEngineOptions } = {},
+  options: {
+    monitorCommands?: boolean;
+    dbName?: string;
+    hotEngines?: HotEngineOptions;
+    /** The scheduler's workers (JobRunner.start); runDue takes its own count. */
+    workers?: number;
+  } = {},
 ): Promise<Node> {
   const connection = await mongoose
     .createConnection(uri, {
@@ -107,6 +113,7 @@ export async function createNode(
     services,
     clock,
     backoffMs: 1000,
+    workers: options.workers,
   });
   return { connection, stores, definitions, runtime, runner };
 }

@@ -14,6 +14,7 @@ import type { SectionReport } from '../support/report.js';
 import { CATALOG, WAIT_KEY, WAIT_XML } from './diagrams.js';
 import { checkNoise, type MeasureContext } from './measure.js';
 import { completeOpenTask, createNode, explainClaim, type Node } from './persisted-node.js';
+import { DEFAULT_JOB_WORKERS } from '../../src/engine/jobs/job-runner.js';
 import { startWaiting } from './waiting-figures.js';
 
 const HOUR = 3_600_000;
@@ -157,7 +158,8 @@ export async function dueTogetherFigures(
 ): Promise<void> {
   const { timers, pollMs } = settings;
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
-  const node = await createNode(uri, clock, { dbName: 'engine_bench_timers' });
+  // As a node runs it: the default number of workers.
+  const node = await createNode(uri, clock, { dbName: 'engine_bench_timers', workers: DEFAULT_JOB_WORKERS });
   nodes.push(node);
   await node.connection.dropDatabase();
   await Promise.all(Object.values(node.stores).map((store) => store.init()));
@@ -200,7 +202,7 @@ export async function dueTogetherFigures(
     });
     report.method.push(
       `4b: ${timers} instances of ${WAIT_KEY} started at one virtual instant on a fresh database of the same store; the ` +
-        `node's scheduler (JobRunner.start, poll ${pollMs} ms) runs; the ManualClock then passes their deadline at one ` +
+        `node's scheduler (JobRunner.start, poll ${pollMs} ms, ${DEFAULT_JOB_WORKERS} workers) runs; the ManualClock then passes their deadline at one ` +
         'wall-clock instant, and each timer is late by the wall time from that instant to the end of its fireTimer.',
     );
     if (firedAt.length !== timers)

@@ -6,7 +6,7 @@ import { openStores, type Stores } from '../store/index.js';
 import { DefinitionCache } from '../engine/runtime/definition-cache.js';
 import { Runtime } from '../engine/runtime/runtime.js';
 import { HOT_ENGINE_DEFAULTS } from '../engine/runtime/hot-engines.js';
-import { JobRunner } from '../engine/jobs/job-runner.js';
+import { DEFAULT_JOB_WORKERS, JobRunner } from '../engine/jobs/job-runner.js';
 import { RepairSweep } from './repair-sweep.js';
 import { deployDirectory } from '../engine/definitions/deploy-directory.js';
 import { syncStartSchedules } from '../engine/jobs/start-schedules.js';
@@ -49,6 +49,8 @@ export interface PreplanNodeOptions {
   jobLeaseMs?: number;
   /** Engines kept running between a command and its service job (default 64; 0: none). */
   hotEngines?: number;
+  /** Jobs the scheduler runs at a time (default 4). */
+  jobWorkers?: number;
   /** This node's name in job leases (default `node`); each start adds a random suffix. */
   nodeName?: string;
   /** The daily digest's key (PREPLAN_DIGEST_KEY) or key file; neither: digests are off. */
@@ -222,6 +224,7 @@ async function prepare(
     // A new name on every start: a restarted node must not pass for the one that held a lease.
     owner: `${options.nodeName ?? 'node'}/${randomUUID().slice(0, 8)}`,
     log: (message) => log.warn(message),
+    workers: options.jobWorkers ?? DEFAULT_JOB_WORKERS,
     systemJobs: digestKeys
       ? {
           [DIGEST_TOPIC]: digestSystemJob(stores, digestKeys, (sealed) =>

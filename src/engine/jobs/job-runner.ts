@@ -22,6 +22,9 @@ function waitClosed(record: InstanceRecord, job: JobRecord): boolean {
   return record.waits[job.executionId] === undefined;
 }
 
+/** Jobs a node's scheduler runs at a time unless told otherwise (PREPLAN_JOB_WORKERS). */
+export const DEFAULT_JOB_WORKERS = 4;
+
 /** How long a system job this node does not run waits before any node takes it again. */
 const FOREIGN_SYSTEM_JOB_DELAY_MS = 3_600_000;
 
@@ -43,6 +46,9 @@ export interface JobRunnerOptions {
   faults?: FaultHook;
   /** The system jobs this node runs, by topic (the daily digest, when a key is set). */
   systemJobs?: Record<string, SystemJob>;
+  /** Jobs the scheduler runs at a time (services wait on mail and HTTP peers); default 1. A node
+   * runs DEFAULT_JOB_WORKERS. */
+  workers?: number;
 }
 
 /**
@@ -82,16 +88,30 @@ export class JobRunner {
     return this.options.leaseMs ?? 60_000;
   }
 
-  /** Runs every job that is due now, one after another; returns how many ran. */
-  async runDue(limit = 10_000): Promise<number> {
-    let count = 0;
-    while (count < limit) {
-      const job = await this.options.jobs.claimDue(this.owner, this.options.clock.now(), this.leaseMs);
-      if (!job) break;
-      await this.run(job);
-      count++;
-    }
-    return count;
+  /**
+   * Runs the jobs that are due now, up to `limit`, with `workers` of them at a time (one after
+   * another by default); returns how many ran. Jobs of one instance may run side by side: their
+   * commits are conditional, so the later one runs again on the new state.
+   */
+  async runDue(limit = 10_000, workers = 1): Promise<number> {
+    let claimed = 0;
+    let failure: { error: unknown } | undefined;
+    const work = async (): Promise<void> => {
+      while (claimed < limit && !failure) {
+        const job = await this.options.jobs.claimDue(this.owner, this.options.clock.now(), this.leaseMs);
+        if (!job) return;
+        claimed++;
+        try {
+          await this.run(job);
+        } catch (error) {
+          // A crash (FatalError) stops the other workers from claiming more.
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, workers) }, work));
+    if (failure) throw failure.error;
+    return claimed;
   }
 
   private async run(job: JobRecord): Promise<void> {
@@ -299,7 +319,7 @@ export class JobRunner {
       this.woken = false;
       let ran = 0;
       try {
-        ran = await this.runDue(batch);
+        ran = await this.runDue(batch, this.options.workers ?? 1);
       } catch (error) {
         this.options.log?.(`scheduler: ${(error as Error).message}`);
       } finally {
