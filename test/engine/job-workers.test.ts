@@ -49,6 +49,13 @@ test('with several workers, services that wait on their peers run side by side, 
   expect(calls).toBe(6);
 });
 
+test('the workers together run no more jobs than asked for', async () => {
+  await startCases(6);
+  expect(await h.runner.runDue(2, 4)).toBe(2);
+  expect(await h.stores.jobs.count({ kind: 'service', status: 'done' })).toBe(2);
+  expect(await h.runner.runDue(100, 4)).toBe(4);
+});
+
 test('one worker runs them one after another', async () => {
   await startCases(3);
   expect(await h.runner.runDue(100)).toBe(3);

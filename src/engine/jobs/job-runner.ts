@@ -94,13 +94,17 @@ export class JobRunner {
    * commits are conditional, so the later one runs again on the new state.
    */
   async runDue(limit = 10_000, workers = 1): Promise<number> {
+    // A worker takes a place before it claims, so the workers together never pass `limit`.
     let claimed = 0;
     let failure: { error: unknown } | undefined;
     const work = async (): Promise<void> => {
       while (claimed < limit && !failure) {
-        const job = await this.options.jobs.claimDue(this.owner, this.options.clock.now(), this.leaseMs);
-        if (!job) return;
         claimed++;
+        const job = await this.options.jobs.claimDue(this.owner, this.options.clock.now(), this.leaseMs);
+        if (!job) {
+          claimed--;
+          return;
+        }
         try {
           await this.run(job);
         } catch (error) {
