@@ -7,6 +7,7 @@ import { PreplanError } from '../errors.js';
 import type { Grade, PlanConfig } from '../plan/plan-config.js';
 import { gradeVariables, replyDeadlineVariables } from '../plan/grade-parameters.js';
 import { sourceKeys } from './source-keys.js';
+import { isDuplicateKey } from '../store/duplicate-key.js';
 
 export const INTAKE_PROCESS = 'opinion-intake';
 export const INCIDENT_FORM = 'incident-report';
@@ -44,10 +45,6 @@ interface IncidentReport {
 }
 
 const MINUTE = 60_000;
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 11000;
-}
 
 /** Plausibility the schema cannot say: an incident is seen after it occurs, and not in the future. */
 function timeProblems(report: IncidentReport, now: Date): FieldError[] {

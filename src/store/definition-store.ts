@@ -88,7 +88,3 @@ export class DefinitionStore {
     await this.model.create(record);
   }
 }
-
-export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
-}

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { insertNew } from './duplicate-key.js';
 
 /** Where one instance's hash chain stood: its last event of the day and that event's hash. */
 export interface DigestHead {
@@ -47,13 +48,7 @@ export class DigestStore {
 
   /** Inserts a day's digest; false when that day is sealed already (another node was first). */
   async insert(record: DigestRecord): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(record as never);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
+    return insertNew(this.model.collection as never, record);
   }
 
   byDay(day: string): Promise<DigestRecord | null> {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { DUPLICATE_KEY, WriteBatch } from './write-batch.js';
+import { WriteBatch } from './write-batch.js';
+import { DUPLICATE_KEY } from './duplicate-key.js';
 
 export interface HistoryEvent {
   /** `${instanceId}:${seq}` */

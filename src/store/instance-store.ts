@@ -1,6 +1,7 @@
 import { BSON } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { WriteBatch } from './write-batch.js';
+import { insertNew } from './duplicate-key.js';
 import type { OutboxEntry } from './outbox.js';
 
 export type InstanceStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -121,13 +122,7 @@ export class InstanceStore {
 
   /** Inserts a new instance; false when one with this id exists already (an idempotent start). */
   async create(record: InstanceRecord): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(record as never);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
+    return insertNew(this.model.collection as never, record);
   }
 
   /** Writes the next revision if nobody else did since `revision` was loaded. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { insertNew } from './duplicate-key.js';
 
 /** A member of staff (or a demo user); sign-in secrets are kept apart from this record. */
 export interface UserRecord {
@@ -47,13 +48,7 @@ export class UserStore {
 
   /** Creates a user unless one with its id exists; false when it does (another node was first). */
   async insert(user: UserRecord): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(user as never);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
+    return insertNew(this.model.collection as never, user);
   }
 
   byId(id: string): Promise<UserRecord | null> {

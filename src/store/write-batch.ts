@@ -2,9 +2,6 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 
 const MAX_BATCH = 500;
 
-/** MongoDB's error code for a unique index violation. */
-export const DUPLICATE_KEY = 11000;
-
 interface Waiting<T> {
   operation: T;
   resolve: () => void;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
-import { DUPLICATE_KEY, WriteBatch } from '../../src/store/write-batch.js';
+import { WriteBatch } from '../../src/store/write-batch.js';
+import { DUPLICATE_KEY } from '../../src/store/duplicate-key.js';
 import { testMongoUri } from '../support/test-database.js';
 import { HistoryStore, type HistoryEvent } from '../../src/store/history-store.js';
 import { TaskStore, type TaskRecord } from '../../src/store/task-store.js';

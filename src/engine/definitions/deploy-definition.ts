@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PreplanError } from '../../errors.js';
-import { DefinitionStore, isDuplicateKey, type DefinitionRecord } from '../../store/definition-store.js';
+import { DefinitionStore, type DefinitionRecord } from '../../store/definition-store.js';
+import { isDuplicateKey } from '../../store/duplicate-key.js';
 import type { DeploymentCatalog } from './lint-rules/rule-types.js';
 import type { DiagramProblem } from './validate-bpmn.js';
 import { validateDiagram } from './validate-diagram.js';
