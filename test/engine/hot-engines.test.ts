@@ -38,6 +38,11 @@ async function outcome(h: Harness, id: string) {
   };
 }
 
+/** A second node's runtime on the same store and clock: its commands are changes this node did not make. */
+function anotherNode(h: Harness): Runtime {
+  return new Runtime({ ...h.stores, definitions: new DefinitionCache(h.stores.definitions), clock: h.clock });
+}
+
 async function publishAndReview(h: Harness) {
   const { _id } = await h.runtime.start('timed-publish', { actor: 'monitor-1' });
   expect(await h.drain()).toBe(1);
@@ -86,11 +91,7 @@ test('a kept engine whose timer fell due is rebuilt (a rebuild fires what is ove
 
 test("another node's change makes the kept engine stale: the command runs again on the stored state", async () => {
   const h = await harness();
-  const other = new Runtime({
-    ...h.stores,
-    definitions: new DefinitionCache(h.stores.definitions),
-    clock: h.clock,
-  });
+  const other = anotherNode(h);
   const { _id } = await h.runtime.start('timed-publish', { actor: 'monitor-1' });
   const opens = jest.spyOn(EngineStep, 'open');
   // The other node records a note: a new revision this node's kept engine does not know.
@@ -108,11 +109,7 @@ test("another node's change makes the kept engine stale: the command runs again 
 
 test('a cancel on another node leaves the kept engine unused: the service is not called', async () => {
   const h = await harness();
-  const other = new Runtime({
-    ...h.stores,
-    definitions: new DefinitionCache(h.stores.definitions),
-    clock: h.clock,
-  });
+  const other = anotherNode(h);
   const { _id } = await h.runtime.start('timed-publish', { actor: 'monitor-1' });
   await other.cancel(_id, 'office-2', 'a duplicate report');
   await h.drain();

@@ -31,6 +31,7 @@ import { stopDiagramValidator } from '../../src/engine/definitions/validate-diag
 import { verifyChain } from '../../src/engine/runtime/history-chain.js';
 import { testMongoUri } from '../support/test-database.js';
 import { startHttpPeer, type HttpPeer, type RecordedRequest } from '../support/http-peer.js';
+import { seeded } from '../support/seeded-random.js';
 import { createHarness, RESOURCES, testCatalog } from '../support/runtime-harness.js';
 import { PROJECT_ROOT } from '../support/embedded-mongo-process.mjs';
 import {
@@ -81,18 +82,6 @@ const DUE_SOON_MS = 3000;
 const RUN_TIMEOUT_MS = 200_000;
 
 const SEED = process.env.KILL9_SEED ? Number(process.env.KILL9_SEED) : randomInt(2 ** 31);
-
-/** mulberry32: a small PRNG, so a seed replays the same kill choices. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -20,6 +20,7 @@ import { roleNames } from '../../src/roles.js';
 import { PROJECT_ROOT, startEmbeddedMongoProcess, stopProcess } from './embedded-mongo-process.mjs';
 import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
 import { startHttpPeer, type HttpPeer } from './http-peer.js';
+import { peerChannels } from './peer-channels.js';
 
 /** Every signed-in person of a cluster uses this password. */
 export const CLUSTER_PASSWORD = 'correct horse battery';
@@ -32,7 +33,7 @@ export const CLUSTER_STAFF = roleNames.map((role) => ({
 }));
 
 /** The county's inbox on the SMTP peer (its signed links arrive there). */
-export const COUNTY_EMAIL = 'xcb@county.example';
+export { COUNTY_EMAIL } from './peer-channels.js';
 
 export interface ClusterOptions {
   /** How many nodes (default 3), named `n1`, `n2`, … */
@@ -122,26 +123,6 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function channelsFor(smtp: SmtpPeer, http: HttpPeer): Record<string, unknown> {
-  return {
-    smtp: { url: smtp.url, from: 'preplan <noreply@street.example>' },
-    roleChannels: {
-      leader: [{ type: 'wecom', url: `${http.url}/wecom/send?key=LEADER` }],
-      deputy: [
-        { type: 'dingtalk', url: `${http.url}/dingtalk/send?access_token=DEPUTY`, secret: 'SECdeputy' },
-      ],
-      office: [{ type: 'webhook', url: `${http.url}/oa/hook`, secret: 'office-key' }],
-    },
-    county: { email: [COUNTY_EMAIL], webhooks: [{ type: 'webhook', url: `${http.url}/county/inbox` }] },
-    publication: { webhook: { url: `${http.url}/cms/publish` } },
-    internal: {
-      email: ['drill@street.example'],
-      webhooks: [{ type: 'webhook', url: `${http.url}/internal/hook` }],
-    },
-    publicBaseUrl: 'https://preplan.street.example',
-  };
-}
-
 /** Users first, so that no node bootstraps demo accounts with passwords nobody sees. */
 async function seedStaff(storeUri: string, database: string): Promise<void> {
   const connection = await connectStore(storeUri, database);
@@ -170,7 +151,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const http = await startHttpPeer();
   http.reply('/cms/publish', { body: { url: 'https://www.street.example/news/1' } });
   const channelsFile = path.join(dir, 'channels.json');
-  writeFileSync(channelsFile, JSON.stringify(channelsFor(smtp, http), null, 2));
+  writeFileSync(channelsFile, JSON.stringify(peerChannels(smtp, http), null, 2));
   const planFile = path.join(dir, 'plan.json');
   writeFileSync(
     planFile,

@@ -9,6 +9,7 @@ import type { CaseRecord } from '../../src/store/case-store.js';
 import { roleNames } from '../../src/roles.js';
 import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
 import { startHttpPeer, type HttpPeer } from './http-peer.js';
+import { peerChannels } from './peer-channels.js';
 import { testMongoUri } from './test-database.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -53,31 +54,7 @@ export async function startPlanHarness(
   http.reply('/cms/publish', { body: { url: 'https://www.street.example/news/1' } });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'preplan-plan-'));
   const channelsFile = path.join(dir, 'channels.json');
-  writeFileSync(
-    channelsFile,
-    JSON.stringify({
-      smtp: { url: smtp.url, from: 'preplan <noreply@street.example>' },
-      roleChannels: {
-        leader: [{ type: 'wecom', url: `${http.url}/wecom/send?key=LEADER` }],
-        deputy: [
-          { type: 'dingtalk', url: `${http.url}/dingtalk/send?access_token=DEPUTY`, secret: 'SECdeputy' },
-        ],
-        office: [{ type: 'webhook', url: `${http.url}/oa/hook`, secret: 'office-key' }],
-      },
-      county: {
-        email: ['xcb@county.example'],
-        webhooks: [{ type: 'webhook', url: `${http.url}/county/inbox` }],
-      },
-      ...(options.publication === false
-        ? {}
-        : { publication: { webhook: { url: `${http.url}/cms/publish` } } }),
-      internal: {
-        email: ['drill@street.example'],
-        webhooks: [{ type: 'webhook', url: `${http.url}/internal/hook` }],
-      },
-      publicBaseUrl: 'https://preplan.street.example',
-    }),
-  );
+  writeFileSync(channelsFile, JSON.stringify(peerChannels(smtp, http, { publication: options.publication })));
   const clock = new ManualClock(options.start ?? '2026-03-14T01:00:00.000Z');
   const node = await startPreplanNode({
     mongodbUri: testMongoUri(),
