@@ -333,9 +333,10 @@ export class EngineStep {
     return this;
   }
 
-  /** Lets go of an engine that was kept but will not be resumed (see `finish`). */
+  /** Lets go of an engine that will not be resumed, kept or in the middle of a command (see `finish`). */
   discard(): void {
     this.kept = false;
+    this.releaseClock();
   }
 
   private async start(): Promise<void> {

@@ -114,7 +114,8 @@ export class Runtime {
     const definition = await this.deps.definitions.latest(key);
     const now = this.deps.clock.now();
     const id = options.instanceId ?? randomUUID();
-    // As a read would give it back: history hashes what is stored.
+    // As a read would give it back (null, not undefined, for what is unset), so the first step
+    // and its history see the record every later step sees.
     const fresh = asStored<InstanceRecord>({
       _id: id,
       definitionId: definition.id,
@@ -499,7 +500,7 @@ export class Runtime {
     try {
       applied = apply(step, record);
     } catch (error) {
-      await step.finish();
+      step.discard();
       throw error;
     }
     const outcome = await step.finish({ keep: true });
@@ -538,17 +539,17 @@ export class Runtime {
     await this.deps.history.append(history);
     this.deps.faults?.('materialise.after-history');
     // Together, so writes to one collection share a round trip (in outbox order).
-    await Promise.all(record.outbox.map((entry) => this.write(entry)));
+    await Promise.all(
+      record.outbox.map((entry) => (entry.kind === 'history' ? undefined : this.write(entry))),
+    );
     await this.deps.instances.clearOutbox(record._id, record.revision);
     const now = this.deps.clock.now().getTime();
     if (record.outbox.some((entry) => entry.kind === 'job-schedule' && entry.job.dueAt.getTime() <= now))
       for (const listener of this.jobDueListeners) listener();
   }
 
-  private write(entry: OutboxEntry): Promise<void> {
+  private write(entry: Exclude<OutboxEntry, { kind: 'history' }>): Promise<void> {
     switch (entry.kind) {
-      case 'history':
-        return Promise.resolve();
       case 'task-open':
         return this.deps.tasks.open(entry.task);
       case 'task-close':

@@ -11,12 +11,16 @@ const clocks = new Map<string, { now(): Date; steps: number }>();
 /**
  * Lends the engine of one instance its step's clock until the returned release is called. Keyed
  * by instance id because a recovered engine gets its settings back from the saved state.
+ * Releasing twice is releasing once.
  */
 export function lendClock(instanceId: string, clock: { now(): Date }): () => void {
   const entry = clocks.get(instanceId) ?? { now: () => clock.now(), steps: 0 };
   entry.steps++;
   clocks.set(instanceId, entry);
+  let released = false;
   return () => {
+    if (released) return;
+    released = true;
     if (--entry.steps === 0 && clocks.get(instanceId) === entry) clocks.delete(instanceId);
   };
 }
