@@ -5,6 +5,7 @@
  * in the same second under a node's scheduler. `npm run bench:engine` prints them alone;
  * `npm run bench` runs them with the other sections.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedMongoProcess, stopProcess } from '../../test/support/embedded-mongo-process.mjs';
 import { ManualClock } from '../../src/engine/clock.js';
@@ -16,7 +17,7 @@ import { ROOT } from '../support/paths.js';
 import { emptySection, recordFailure, type SectionReport } from '../support/report.js';
 import { CATALOG, FLOW_KEY, FLOW_XML, WAIT_XML } from './diagrams.js';
 import type { EngineSettings } from './engine-settings.js';
-import { rawInstance, stepOnly } from './in-memory-engine.js';
+import { rawInstance, rawTwoLives, stepOnly } from './in-memory-engine.js';
 import { cpuDetail, throughput, type MeasureContext, type Throughput } from './measure.js';
 import {
   commandsPerInstance,
@@ -110,6 +111,22 @@ export async function runEngineFigures(
     } catch (error) {
       failed('1b', 'EngineStep only', error);
     }
+    try {
+      const twoLives = await throughput(() => rawTwoLives(flow), 1, context, 'raw engine, two lives');
+      report.rows.push({
+        section: '1c',
+        figure: 'raw bpmn-engine, two lives (recovered at the user task)',
+        value: `${fixed(twoLives.perSecond, 1)}/s`,
+        detail: `${raw ? `÷ raw ${fixed(twoLives.perSecond / raw.perSecond, 3)}: the ceiling of any design that keeps no engine for a person; ` : ''}${cpuDetail(twoLives)}`,
+      });
+      report.method.push(
+        '1c: raw bpmn-engine, no store and none of preplan: the service parks and is handed its result, the ' +
+          'engine reaches the user task and saves its state (getState, copied as JSON as a store would); a new ' +
+          'Engine recovers it, resumes, and is signalled to the end.',
+      );
+    } catch (error) {
+      failed('1c', 'raw engine, two lives', error);
+    }
 
     // 2. Persisted runtime -----------------------------------------------------------------
     log('2. persisted runtime: start → runDue (service job) → open task → completeTask');
@@ -171,6 +188,8 @@ export async function runEngineFigures(
           target: '≥ 0.5',
           met: concurrent.perSecond / raw.perSecond >= 0.5,
         });
+      const budget = cpuBudget(concurrent, raw);
+      if (budget) report.rows.push({ section: '2', ...budget });
     } catch (error) {
       failed('2', `persisted, ${settings.concurrency} in flight`, error);
     } finally {
@@ -278,4 +297,26 @@ export function engineExtras(report: SectionReport): string {
       `busy ${profile.busySamples} samples, idle ${profile.idleSamples} = waiting for the server; ` +
       `percent of busy samples; kept as ${profile.file}):\n\n${formatProfileSummary(profile)}`;
   return text;
+}
+
+/**
+ * What the machine's cores allow: the CPU one persisted instance costs every process (the
+ * node's threads and the store's), and the rate the cores would give if nothing ever waited.
+ */
+function cpuBudget(
+  concurrent: Throughput,
+  raw: Throughput | undefined,
+): { figure: string; value: string; detail: string } | undefined {
+  const { clientAllUs, serverUs } = concurrent.cpu;
+  if (serverUs === undefined) return undefined;
+  const msPerInstance = (clientAllUs + serverUs) / concurrent.instances / 1000;
+  const cores = os.availableParallelism();
+  const bound = (cores * 1000) / msPerInstance;
+  return {
+    figure: `… CPU bound on ${cores} cores`,
+    value: raw ? `÷ raw ≤ ${fixed(bound / raw.perSecond, 2)}` : `≤ ${fixed(bound, 1)}/s`,
+    detail:
+      `${fixed(msPerInstance, 1)} ms of CPU per instance (node, all threads, + store): at most ` +
+      `${fixed(bound, 1)}/s on ${cores} cores kept busy all the time`,
+  };
 }

@@ -40,6 +40,29 @@ export function instantServiceExtension(
   return { activate() {}, deactivate() {} };
 }
 
+/**
+ * A service extension that parks the task until `release` is called: the raw engine split at
+ * the points where a persisted instance's commands split it.
+ */
+function parkingServiceExtension(park: (release: () => void) => void) {
+  return (activity: ServiceActivity): { activate(): void; deactivate(): void } | undefined => {
+    if (activity.type !== 'bpmn:ServiceTask') return undefined;
+    activity.behaviour.Service = function ParkedService(this: { execute: unknown }) {
+      this.execute = (
+        _message: ServiceExecuteMessage,
+        callback: (error: unknown, output?: unknown) => void,
+      ) => {
+        park(() => {
+          const output = { notifySent: true };
+          activity.environment.assignVariables(output);
+          callback(null, output);
+        });
+      };
+    };
+    return { activate() {}, deactivate() {} };
+  };
+}
+
 interface WaitApi {
   type: string;
   signal(message?: unknown): void;
@@ -65,6 +88,50 @@ export function rawInstance(definition: LoadedDefinition, signal = true): Promis
     engine.once('error', reject);
     engine.execute({ listener, variables: { grade: 1 } } as never).catch(reject);
   });
+}
+
+/**
+ * The engine floor of any design that keeps no engine waiting for a person: bpmn-engine alone,
+ * no store and none of preplan's bookkeeping, with the instance's two lives. The first runs to
+ * the parked service, is handed its result, reaches the user task and saves its state
+ * (`getState`); the second is a new Engine that recovers that state, resumes, and is signalled
+ * to the end.
+ */
+export async function rawTwoLives(definition: LoadedDefinition): Promise<void> {
+  let release: (() => void) | undefined;
+  let task: WaitApi | undefined;
+  const listener = new EventEmitter();
+  listener.on('wait', (api: WaitApi) => {
+    if (api.type === 'bpmn:UserTask') task = api;
+  });
+  const extensions = { bench: parkingServiceExtension((next) => (release = next)) as never };
+  const first = new Engine({
+    name: `raw-${++rawCount}`,
+    sourceContext: definition.sourceContext as never,
+    extensions,
+  });
+  await first.execute({ listener, variables: { grade: 1 } } as never);
+  if (!release) throw new Error('raw two lives: the service task did not park');
+  release();
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!task) throw new Error('raw two lives: no user task after the service result');
+  const state = await first.getState();
+  task = undefined;
+  const second = new Engine({
+    name: first.name,
+    sourceContext: definition.sourceContext as never,
+    extensions,
+  });
+  second.recover(JSON.parse(JSON.stringify(state)));
+  const ended = new Promise<void>((resolve, reject) => {
+    second.once('end', () => resolve());
+    second.once('error', reject);
+  });
+  await second.resume({ listener } as never);
+  const waiting = task as WaitApi | undefined;
+  if (!waiting) throw new Error('raw two lives: the recovered engine did not wait at the user task');
+  waiting.signal({ approved: true });
+  await ended;
 }
 
 /** Heap that one raw engine waiting at its user task holds: what an in-memory design keeps. */
