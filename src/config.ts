@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { MIN_KEY_LENGTH } from './audit/digest-keys.js';
 import { HOT_ENGINE_DEFAULTS } from './engine/runtime/hot-engines.js';
 import { DEFAULT_JOB_WORKERS } from './engine/jobs/job-runner.js';
+import { DIAGRAM_CHECKER_DEFAULTS } from './engine/definitions/validate-diagram.js';
 
 /**
  * Every setting preplan reads, with its environment variable, default and meaning. Read once
@@ -38,6 +39,10 @@ export interface Config {
   hotEngines: number;
   /** Jobs this node's scheduler runs at a time. */
   jobWorkers: number;
+  /** Longest a diagram's check (parse and lint) may take before it is refused, in ms. */
+  diagramCheckMs: number;
+  /** Heap the diagram checker thread may use, in MB. */
+  diagramCheckMb: number;
   /** This node's name in job leases and logs (several nodes share one database). */
   nodeName: string;
   logLevel: string;
@@ -190,6 +195,18 @@ export const moreSettings = [
     doc: "jobs this node's scheduler runs at a time: services wait on mail and HTTP peers (default 4)",
     parse: positiveInt('PREPLAN_JOB_WORKERS', DEFAULT_JOB_WORKERS),
   } satisfies Setting<'jobWorkers'>,
+  {
+    key: 'diagramCheckMs',
+    env: 'PREPLAN_DIAGRAM_CHECK_MS',
+    doc: 'longest the check of an uploaded diagram may take before it is refused (default 15000 ms)',
+    parse: positiveInt('PREPLAN_DIAGRAM_CHECK_MS', DIAGRAM_CHECKER_DEFAULTS.timeMs),
+  } satisfies Setting<'diagramCheckMs'>,
+  {
+    key: 'diagramCheckMb',
+    env: 'PREPLAN_DIAGRAM_CHECK_MB',
+    doc: 'heap the diagram checker thread may use; a diagram that needs more is refused (default 256 MB)',
+    parse: positiveInt('PREPLAN_DIAGRAM_CHECK_MB', DIAGRAM_CHECKER_DEFAULTS.memoryMb),
+  } satisfies Setting<'diagramCheckMb'>,
   {
     key: 'nodeName',
     env: 'PREPLAN_NODE_NAME',

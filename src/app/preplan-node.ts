@@ -26,7 +26,7 @@ import { UserDirectory } from '../cases/user-directory.js';
 import { completeTask, type Actor } from '../tasks/complete-task.js';
 import { roleNames } from '../roles.js';
 import { deployDefinition, type DeployResult } from '../engine/definitions/deploy-definition.js';
-import { validateDiagram } from '../engine/definitions/validate-diagram.js';
+import { limitDiagramChecker, validateDiagram } from '../engine/definitions/validate-diagram.js';
 import type { ValidatedDiagram } from '../engine/definitions/validate-bpmn.js';
 import type { DeploymentCatalog } from '../engine/definitions/lint-rules/rule-types.js';
 import { loadDigestKeys, type DigestKeyring } from '../audit/digest-keys.js';
@@ -51,6 +51,9 @@ export interface PreplanNodeOptions {
   hotEngines?: number;
   /** Jobs the scheduler runs at a time (default 4). */
   jobWorkers?: number;
+  /** Limits of the thread that checks uploaded diagrams (default 15 s, 256 MB); process-wide. */
+  diagramCheckMs?: number;
+  diagramCheckMb?: number;
   /** This node's name in job leases (default `node`); each start adds a random suffix. */
   nodeName?: string;
   /** The daily digest's key (PREPLAN_DIGEST_KEY) or key file; neither: digests are off. */
@@ -108,6 +111,7 @@ export async function startPreplanNode(options: PreplanNodeOptions): Promise<Pre
   const channels = loadChannelsConfig(options.channelsFile);
   const forms = new FormRegistry(options.formsDir);
   const digestKeys = loadDigestKeys(options);
+  limitDiagramChecker({ timeMs: options.diagramCheckMs, memoryMb: options.diagramCheckMb });
   const connection = await connectStore(options.mongodbUri, options.database);
   try {
     return await prepare(connection, options, { clock, plan, channels, forms, digestKeys });

@@ -7,6 +7,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { MAX_DIAGRAM_BYTES, MAX_LISTED_PROBLEMS } from '../../src/engine/definitions/diagram-limits.js';
+import {
+  DIAGRAM_CHECKER_DEFAULTS,
+  limitDiagramChecker,
+} from '../../src/engine/definitions/validate-diagram.js';
 import { storeSnapshot, useApiHarness, type ApiHarness, type ApiResponse } from '../support/api-harness.js';
 import { HOUR, countyLinks, data, incident } from '../plan/plan-support.js';
 
@@ -807,6 +812,62 @@ describe('deploys that must be refused', () => {
     expect(script).toContain('</scriptTask>');
     const problems = await refused(script);
     expect(problems.map((p) => p.elementId)).toContain('notify');
+  });
+
+  /** A process of `tasks` unnamed tasks in a row: six lint problems per task, about 82 bytes each. */
+  const longChain = (tasks: number): string => {
+    const steps = Array.from(
+      { length: tasks },
+      (_, i) =>
+        `<task id="t${i}"/><sequenceFlow id="f${i}" sourceRef="${i ? `t${i - 1}` : 's'}" targetRef="t${i}"/>`,
+    );
+    return (
+      '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" ' +
+      `targetNamespace="x"><process id="long-chain" isExecutable="true"><startEvent id="s"/>${steps.join('')}` +
+      `<endEvent id="e"/><sequenceFlow id="fe" sourceRef="t${tasks - 1}" targetRef="e"/></process></definitions>`
+    );
+  };
+
+  test('a diagram with thousands of problems lists 100 of them, errors first, and counts the rest', async () => {
+    const problems = (await refused(longChain(3000))) as Array<{
+      rule: string;
+      severity: string;
+      message: string;
+    }>;
+    expect(problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    const last = problems[problems.length - 1];
+    expect(last).toMatchObject({ rule: 'problem-limit', severity: 'error' });
+    expect(last.message).toMatch(/^and [\d,]+ more problems not listed \([\d,]+ errors, [\d,]+ warnings\)/);
+    expect(problems.slice(0, -1).every((p) => p.severity === 'error')).toBe(true);
+  });
+
+  describe('when the diagram checker cannot finish', () => {
+    afterEach(() => limitDiagramChecker(DIAGRAM_CHECKER_DEFAULTS));
+
+    test('a diagram that needs more memory than the checker has is 422 with the reason; the next is checked as usual', async () => {
+      limitDiagramChecker({ memoryMb: 48 });
+      const xml = longChain(24_000);
+      expect(Buffer.byteLength(xml)).toBeLessThan(MAX_DIAGRAM_BYTES);
+      const problems = await refused(xml);
+      expect(problems).toEqual([
+        {
+          rule: 'parse',
+          severity: 'error',
+          message: 'checking the diagram needed more than 48 MB of memory',
+        },
+      ]);
+      expect((await refused('<definitions><process'))[0]).toMatchObject({ rule: 'parse' });
+    });
+
+    test('a check over the time limit is 422 with the reason; the next is checked as usual', async () => {
+      limitDiagramChecker({ timeMs: 300 });
+      const problems = await refused(longChain(6000));
+      expect(problems).toEqual([
+        { rule: 'parse', severity: 'error', message: 'checking the diagram took over 300 ms' },
+      ]);
+      limitDiagramChecker(DIAGRAM_CHECKER_DEFAULTS);
+      expect((await refused('<definitions><process'))[0]).toMatchObject({ rule: 'parse' });
+    });
   });
 });
 
