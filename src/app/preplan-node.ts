@@ -11,7 +11,7 @@ import { RepairSweep } from './repair-sweep.js';
 import { deployDirectory } from '../engine/definitions/deploy-directory.js';
 import { syncStartSchedules } from '../engine/jobs/start-schedules.js';
 import { buildCatalog } from '../engine/definitions/deployment-catalog.js';
-import { stopDiagramValidator } from '../engine/definitions/validate-diagram.js';
+import { stopReportRenderer } from '../reports/render-case-report.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import type { ServiceRegistry } from '../services/service-types.js';
 import { createServices } from '../services/index.js';
@@ -26,7 +26,11 @@ import { UserDirectory } from '../cases/user-directory.js';
 import { completeTask, type Actor } from '../tasks/complete-task.js';
 import { roleNames } from '../roles.js';
 import { deployDefinition, type DeployResult } from '../engine/definitions/deploy-definition.js';
-import { limitDiagramChecker, validateDiagram } from '../engine/definitions/validate-diagram.js';
+import {
+  limitDiagramChecker,
+  stopDiagramValidator,
+  validateDiagram,
+} from '../engine/definitions/validate-diagram.js';
 import type { ValidatedDiagram } from '../engine/definitions/validate-bpmn.js';
 import type { DeploymentCatalog } from '../engine/definitions/lint-rules/rule-types.js';
 import { loadDigestKeys, type DigestKeyring } from '../audit/digest-keys.js';
@@ -274,6 +278,7 @@ async function prepare(
       await runner.stop();
       runtime.close();
       await stopDiagramValidator();
+      await stopReportRenderer();
       await connection.close();
     },
   };

@@ -1,6 +1,7 @@
 import { data, incident, usePlanHarness } from '../plan/plan-support.js';
 import { gatherCaseReport } from '../../src/reports/case-report.js';
 import { renderCaseReportPdf } from '../../src/reports/case-report-pdf.js';
+import { renderCaseReport, stopReportRenderer } from '../../src/reports/render-case-report.js';
 import { pdfText } from '../support/pdf-text.js';
 import type { DiagramView } from '../../src/reports/diagram-drawing.js';
 import type { PlanHarness } from '../support/plan-harness.js';
@@ -99,4 +100,30 @@ test('a report of a tampered history says so, naming the event, and still prints
   // (A cell's line break swallows a space.)
   expect(text.replace(/\s/g, '')).toContain('被篡改：第2条被修改');
   expect(text).toContain(intake.historyHead);
+});
+
+test('reports are drawn in a thread of their own, as in process; a thread stopped mid-report answers unavailable and the next report gets a new one', async () => {
+  const { h } = plan;
+  const id = await caseAtReview(h);
+  const report = await gatherCaseReport(
+    { ...h.node.stores, clock: h.node.clock, forms: h.node.forms },
+    auditor,
+    id,
+  );
+  try {
+    const inThread = await renderCaseReport(report);
+    const inProcess = await renderCaseReportPdf(report);
+    expect((await pdfText(inThread)).pages).toEqual((await pdfText(inProcess)).pages);
+
+    const cut = renderCaseReport(report);
+    await stopReportRenderer();
+    await expect(cut).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/^the report could not be made just now \(.+\); try again$/),
+    });
+    const again = await renderCaseReport(report);
+    expect(again.subarray(0, 5).toString()).toBe('%PDF-');
+  } finally {
+    await stopReportRenderer();
+  }
 });

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { startPlanHarness, STAFF, type PlanHarness } from './plan-harness.js';
 import { startPreplanServer, type PreplanServer } from '../../src/app/preplan-server.js';
 import { stopDiagramValidator } from '../../src/engine/definitions/validate-diagram.js';
+import { stopReportRenderer } from '../../src/reports/render-case-report.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -159,7 +160,10 @@ export function useApiHarness(
     await api?.h.close();
     api = undefined;
   });
-  afterAll(() => stopDiagramValidator());
+  afterAll(async () => {
+    await stopDiagramValidator();
+    await stopReportRenderer();
+  });
   return {
     get api(): ApiHarness {
       if (!api) throw new Error('api harness used outside a test');

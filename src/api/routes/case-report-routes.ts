@@ -3,7 +3,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { guard } from '../guard.js';
 import { checkId } from '../validation.js';
 import { gatherCaseReport } from '../../reports/case-report.js';
-import { renderCaseReportPdf } from '../../reports/case-report-pdf.js';
+import { renderCaseReport } from '../../reports/render-case-report.js';
 
 /** The printable case report (PDF) for anyone who may read the case. */
 export function caseReportRoutes({ node }: ApiDeps): Router {
@@ -14,7 +14,7 @@ export function caseReportRoutes({ node }: ApiDeps): Router {
     '/api/cases/:id/report.pdf',
     guard('case.report', async ({ req, res, actor }) => {
       const report = await gatherCaseReport(deps, actor, checkId(req.params.id, '案件'));
-      const pdf = await renderCaseReportPdf(report);
+      const pdf = await renderCaseReport(report);
       res
         .type('application/pdf')
         // Opens in the browser's viewer to print; saved, it is named after the case.

@@ -4,7 +4,8 @@
  * (It also keeps bpmnlint, a CommonJS package that requires ESM-only min-dash, out of
  * jest's module system, which cannot load it.)
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../workers/module-worker.js';
 import type { DeploymentCatalog } from './lint-rules/rule-types.js';
 import type { ValidatedDiagram } from './validate-bpmn.js';
 
@@ -49,17 +50,8 @@ function refusal(message: string): ValidatedDiagram {
 }
 
 function startWorker(): Worker {
-  const url = new URL(`./lint-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const { memoryMb } = limits;
-  const options = { resourceLimits: { maxOldGenerationSizeMb: memoryMb } };
-  // From a TypeScript checkout (tests, `npm run preplan`) the worker loads through tsx.
-  const created = url.pathname.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
-        { ...options, eval: true },
-      )
-    : new Worker(url, options);
-  created.unref();
+  const created = startModuleWorker('./lint-worker', import.meta.url, { maxOldGenerationSizeMb: memoryMb });
   created.on('message', (message: { id: number; result?: ValidatedDiagram; error?: string }) => {
     const entry = pending.get(message.id);
     if (!entry) return;
