@@ -21,38 +21,19 @@ interface ServiceExecuteMessage {
 
 /**
  * The raw engine runs the same diagram (camunda:type="external", topic notify): like preplan's
- * EngineStep, an extension replaces the service task's behaviour, but this one calls back at once.
+ * EngineStep, an extension replaces the service task's behaviour. `answer` decides when the
+ * service calls back: at once, or later (the raw engine split where a persisted instance's
+ * commands split it).
  */
-export function instantServiceExtension(
-  activity: ServiceActivity,
-): { activate(): void; deactivate(): void } | undefined {
-  if (activity.type !== 'bpmn:ServiceTask') return undefined;
-  activity.behaviour.Service = function InstantService(this: { execute: unknown }) {
-    this.execute = (
-      _message: ServiceExecuteMessage,
-      callback: (error: unknown, output?: unknown) => void,
-    ) => {
-      const output = { notifySent: true };
-      activity.environment.assignVariables(output);
-      callback(null, output);
-    };
-  };
-  return { activate() {}, deactivate() {} };
-}
-
-/**
- * A service extension that parks the task until `release` is called: the raw engine split at
- * the points where a persisted instance's commands split it.
- */
-function parkingServiceExtension(park: (release: () => void) => void) {
+function serviceExtension(answer: (callBack: () => void) => void) {
   return (activity: ServiceActivity): { activate(): void; deactivate(): void } | undefined => {
     if (activity.type !== 'bpmn:ServiceTask') return undefined;
-    activity.behaviour.Service = function ParkedService(this: { execute: unknown }) {
+    activity.behaviour.Service = function BenchService(this: { execute: unknown }) {
       this.execute = (
         _message: ServiceExecuteMessage,
         callback: (error: unknown, output?: unknown) => void,
       ) => {
-        park(() => {
+        answer(() => {
           const output = { notifySent: true };
           activity.environment.assignVariables(output);
           callback(null, output);
@@ -62,6 +43,8 @@ function parkingServiceExtension(park: (release: () => void) => void) {
     return { activate() {}, deactivate() {} };
   };
 }
+
+const instantServiceExtension = serviceExtension((callBack) => callBack());
 
 interface WaitApi {
   type: string;
@@ -104,7 +87,7 @@ export async function rawTwoLives(definition: LoadedDefinition): Promise<void> {
   listener.on('wait', (api: WaitApi) => {
     if (api.type === 'bpmn:UserTask') task = api;
   });
-  const extensions = { bench: parkingServiceExtension((next) => (release = next)) as never };
+  const extensions = { bench: serviceExtension((callBack) => (release = callBack)) as never };
   const first = new Engine({
     name: `raw-${++rawCount}`,
     sourceContext: definition.sourceContext as never,

@@ -24,17 +24,23 @@ async function caseAtReview(h: PlanHarness): Promise<string> {
   return id;
 }
 
-const marks = (view: DiagramView) =>
-  Object.fromEntries([...view.shapes, ...view.edges].map((item) => [item.id, item.mark]));
-
-test('a grade-3 case report has every step, the path taken on each diagram and where the case stands', async () => {
-  const { h } = plan;
+/** A case at its closing review (caseAtReview) and its report, as an auditor gets it. */
+async function reportAtReview(h: PlanHarness) {
   const id = await caseAtReview(h);
   const report = await gatherCaseReport(
     { ...h.node.stores, clock: h.node.clock, forms: h.node.forms },
     auditor,
     id,
   );
+  return { id, report };
+}
+
+const marks = (view: DiagramView) =>
+  Object.fromEntries([...view.shapes, ...view.edges].map((item) => [item.id, item.mark]));
+
+test('a grade-3 case report has every step, the path taken on each diagram and where the case stands', async () => {
+  const { h } = plan;
+  const { id, report } = await reportAtReview(h);
 
   expect(report.facts).toMatchObject({ id, grade: 3, status: 'open' });
   expect(report.instances.map((i) => [i.definitionKey, i.status, i.integrity.ok])).toEqual([
@@ -103,13 +109,7 @@ test('a report of a tampered history says so, naming the event, and still prints
 });
 
 test('reports are drawn in a thread of their own, as in process; a thread stopped mid-report answers unavailable and the next report gets a new one', async () => {
-  const { h } = plan;
-  const id = await caseAtReview(h);
-  const report = await gatherCaseReport(
-    { ...h.node.stores, clock: h.node.clock, forms: h.node.forms },
-    auditor,
-    id,
-  );
+  const { report } = await reportAtReview(plan.h);
   try {
     const inThread = await renderCaseReport(report);
     const inProcess = await renderCaseReportPdf(report);
