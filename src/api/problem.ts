@@ -88,7 +88,8 @@ function clipped(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipped(v, depth + 1)]));
 }
 
-function capped(fields: Record<string, unknown>): Record<string, unknown> {
+/** `errors` and `problems` lists cut to their first ones, with `errorCount` / `problemCount` when cut. */
+export function capped(fields: Record<string, unknown>): Record<string, unknown> {
   const result = { ...fields };
   for (const [list, count] of [
     ['errors', 'errorCount'],

@@ -28,12 +28,18 @@ test('a few errors are all listed, without a count', async () => {
   expect(refused.body).not.toHaveProperty('errorCount');
 });
 
+/** The deployable diagram with 2,500 unconnected end events: two problems each. */
+const manyProblems = readFileSync(
+  path.join(import.meta.dirname, '../resources/deployable.bpmn'),
+  'utf8',
+).replace(
+  '  </process>',
+  `${Array.from({ length: 2500 }, (_, i) => `<endEvent id="e${i}" name="e"/>`).join('')}\n  </process>`,
+);
+
 test('a diagram with 5,000 problems: 100 listed, all counted', async () => {
   const designer = await plan.api.as('designer');
-  const xml = readFileSync(path.join(import.meta.dirname, '../resources/deployable.bpmn'), 'utf8').replace(
-    '  </process>',
-    `${Array.from({ length: 2500 }, (_, i) => `<endEvent id="e${i}" name="e"/>`).join('')}\n  </process>`,
-  );
+  const xml = manyProblems;
   const refused = await designer.request<{ problems: unknown[]; problemCount: number }>(
     'POST',
     '/api/definitions',
@@ -42,6 +48,18 @@ test('a diagram with 5,000 problems: 100 listed, all counted', async () => {
   );
   expect([refused.status, refused.body.problems.length]).toEqual([422, 100]);
   expect(refused.body.problemCount).toBeGreaterThanOrEqual(5000);
+});
+
+test('linting a diagram with 5,000 problems lists 100 and counts them all', async () => {
+  const designer = await plan.api.as('designer');
+  const lint = await designer.request<{ ok: boolean; problems: unknown[]; problemCount: number }>(
+    'POST',
+    '/api/definitions/lint',
+    undefined,
+    { raw: manyProblems, contentType: 'application/xml' },
+  );
+  expect([lint.status, lint.body.ok, lint.body.problems.length]).toEqual([200, false, 100]);
+  expect(lint.body.problemCount).toBeGreaterThanOrEqual(5000);
 });
 
 test('a problem quoting a 30,000-character id is cut short in the answer', async () => {

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { ApiDeps } from '../api-deps.js';
 import { guard } from '../guard.js';
+import { capped } from '../problem.js';
 import { checkId } from '../validation.js';
 import { PreplanError } from '../../errors.js';
 import { MAX_DIAGRAM_BYTES } from '../../engine/definitions/diagram-limits.js';
@@ -67,12 +68,14 @@ export function definitionRoutes({ node }: ApiDeps): Router {
     xmlBody,
     guard('definition.lint', async ({ req, res }) => {
       const { key, name, problems } = await node.domain.lint(diagramOf(req));
-      res.json({
-        key: key ?? null,
-        name: name ?? null,
-        ok: !problems.some((p) => p.severity === 'error'),
-        problems,
-      });
+      res.json(
+        capped({
+          key: key ?? null,
+          name: name ?? null,
+          ok: !problems.some((p) => p.severity === 'error'),
+          problems,
+        }),
+      );
     }),
   );
 

@@ -52,7 +52,7 @@ export interface ValidatedDiagram {
 
 const PLUGIN = 'bpmnlint-plugin-preplan';
 export { MAX_DIAGRAM_BYTES } from './diagram-limits.js';
-import { MAX_DIAGRAM_BYTES, MAX_LISTED_PROBLEMS } from './diagram-limits.js';
+import { MAX_DIAGRAM_BYTES } from './diagram-limits.js';
 
 /** Recommended rules, except that a diagram without layout only warns (tests and imports). */
 function lintConfig(catalog: DeploymentCatalog): unknown {
@@ -130,34 +130,8 @@ export async function validateBpmn(xml: string, catalog: DeploymentCatalog): Pro
     key: process?.id,
     name: process?.name as string | undefined,
     startTimers: startTimersOf(process),
-    problems: listed(problems),
+    problems,
   };
-}
-
-/**
- * A generated or pasted diagram can have a problem on every one of its elements (150,000 on a
- * 2 MB one): a response that size helps nobody and stalls the designer's page. The errors come
- * first, then the warnings, up to the limit, and one last entry counts the rest.
- */
-function listed(problems: DiagramProblem[]): DiagramProblem[] {
-  if (problems.length <= MAX_LISTED_PROBLEMS) return problems;
-  const ordered = [
-    ...problems.filter((problem) => problem.severity === 'error'),
-    ...problems.filter((problem) => problem.severity === 'warning'),
-  ];
-  const kept = ordered.slice(0, MAX_LISTED_PROBLEMS - 1);
-  const rest = ordered.slice(MAX_LISTED_PROBLEMS - 1);
-  const restErrors = rest.filter((problem) => problem.severity === 'error').length;
-  const count = (n: number, what: string): string => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
-  const split = [count(restErrors, 'error'), count(rest.length - restErrors, 'warning')].join(', ');
-  return [
-    ...kept,
-    {
-      rule: 'problem-limit',
-      severity: restErrors ? 'error' : 'warning',
-      message: `and ${count(rest.length, 'more problem')} not listed (${split}): fix the ones above and check again`,
-    },
-  ];
 }
 
 function startTimersOf(process: ModdleElement | undefined): StartTimer[] {
