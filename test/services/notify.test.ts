@@ -94,6 +94,18 @@ test('notify emails every user of the roles and posts to their WeCom and DingTal
   });
 });
 
+test("one notification's mails share one SMTP connection", async () => {
+  const notify = createNotify(testDeps(peers.deliveries, channels()));
+  const before = peers.smtp.connections;
+  await notify(serviceCall('notify', { template: 'fast-report', to: 'leader,deputy,office' }));
+  expect(peers.smtp.messages.map((mail) => mail.envelope.to[0]).sort()).toEqual([
+    'deputy@street.example',
+    'leader@street.example',
+    'office@street.example',
+  ]);
+  expect(peers.smtp.connections - before).toBe(1);
+});
+
 test('a retried notify after a partial failure does not re-send to targets already sent', async () => {
   const notify = createNotify(testDeps(peers.deliveries, channels()));
   const call = serviceCall('notify', { template: 'reply-reminder', to: 'leader,deputy', hoursLeft: 3 });

@@ -20,6 +20,8 @@ export interface SmtpPeer {
   /** `smtp://user:pass@127.0.0.1:<port>` */
   url: string;
   messages: ReceivedMail[];
+  /** SMTP connections clients opened so far. */
+  readonly connections: number;
   /** The next `times` RCPT TO for `address` are refused with 550. */
   refuse(address: string, times?: number): void;
   close(): Promise<void>;
@@ -32,8 +34,13 @@ export interface SmtpPeer {
 export async function startSmtpPeer(): Promise<SmtpPeer> {
   const messages: ReceivedMail[] = [];
   const refusals = new Map<string, number>();
+  let connections = 0;
   const server = new SMTPServer({
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     authOptional: true,
     allowInsecureAuth: true,
@@ -87,6 +94,9 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
   return {
     url: `smtp://preplan:secret@127.0.0.1:${port}`,
     messages,
+    get connections() {
+      return connections;
+    },
     refuse(address, times = 1) {
       refusals.set(address, times);
     },

@@ -25,10 +25,17 @@ export interface Mailer {
   close(): void;
 }
 
-/** An SMTP mailer (nodemailer) for one batch of messages; close it when the batch is done. */
+/**
+ * An SMTP mailer (nodemailer) for one batch of messages; close it when the batch is done. The
+ * batch's mails go over one connection: a fast report to a leading group is several mails, and
+ * each new connection waits for the server's greeting (mail servers hold it back on purpose to
+ * catch clients that talk too soon: 100 ms for the smtp-server package, seconds for some).
+ */
 export function createMailer(smtp: SmtpSettings): Mailer {
   const transport = createTransport({
     url: smtp.url,
+    pool: true,
+    maxConnections: 1,
     connectionTimeout: HTTP_TIMEOUT_MS,
     greetingTimeout: HTTP_TIMEOUT_MS,
     socketTimeout: HTTP_TIMEOUT_MS,
