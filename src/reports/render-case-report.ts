@@ -16,6 +16,7 @@ interface Pending {
   resolve: (pdf: Buffer) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  worker: Worker;
 }
 
 let worker: Worker | null = null;
@@ -55,7 +56,9 @@ function startWorker(): Worker {
   });
   created.on('exit', () => {
     if (worker === created) worker = null;
-    for (const id of [...pending.keys()]) settle(id, { error: unavailable(death) });
+    // Only its own reports: a thread replaced after a time-out may stop after its successor started.
+    for (const [id, entry] of [...pending])
+      if (entry.worker === created) settle(id, { error: unavailable(death) });
   });
   return created;
 }
@@ -71,7 +74,7 @@ export function renderCaseReport(report: CaseReport): Promise<Buffer> {
       if (worker === current) worker = null;
       void current.terminate();
     }, TIME_LIMIT_MS);
-    pending.set(id, { resolve, reject, timer });
+    pending.set(id, { resolve, reject, timer, worker: current });
     current.postMessage({ id, report });
   });
 }
