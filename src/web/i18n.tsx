@@ -249,6 +249,7 @@ const zh = {
   'designer.checksOk': '通过',
   'designer.checksErrors': '{n} 个错误',
   'designer.noProblems': '没有发现问题，可以部署。',
+  'designer.unlisted': '另有 {n} 处问题未列出：先改正以上问题，再检查。',
   'designer.error': '错误',
   'designer.warning': '提醒',
 
@@ -758,6 +759,7 @@ const en: Record<MessageKey, string> = {
   'designer.checksOk': 'Passed',
   'designer.checksErrors': '{n} error(s)',
   'designer.noProblems': 'No problems found: ready to deploy.',
+  'designer.unlisted': '{n} more problem(s) not listed: fix the ones above and check again.',
   'designer.error': 'Error',
   'designer.warning': 'Warning',
 

@@ -182,6 +182,8 @@ export interface LintResult {
   name: string | null;
   ok: boolean;
   problems: LintProblem[];
+  /** Every problem, when more were found than listed. */
+  problemCount?: number;
 }
 
 export interface DeployResult {

@@ -256,6 +256,54 @@ test('a designer uploads a diagram made elsewhere, deploys it as a new process, 
   await page.context().close();
 }, 90_000);
 
+/** SMALL_DIAGRAM with `tasks` unnamed, unconnected tasks laid out in a grid: several problems each. */
+const MANY_PROBLEMS = (key: string, tasks: number) => {
+  const ids = Array.from({ length: tasks }, (_, i) => `Loose${i}`);
+  return SMALL_DIAGRAM(key)
+    .replace(
+      '  </bpmn:process>',
+      `${ids.map((id) => `    <bpmn:task id="${id}" />`).join('\n')}\n  </bpmn:process>`,
+    )
+    .replace(
+      '    </bpmndi:BPMNPlane>',
+      ids
+        .map(
+          (id, i) =>
+            `      <bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${150 + (i % 12) * 120}" y="${240 + Math.floor(i / 12) * 100}" width="100" height="80" /></bpmndi:BPMNShape>`,
+        )
+        .join('\n') + '\n    </bpmndi:BPMNPlane>',
+    );
+};
+
+test('a diagram with more problems than are listed says how many more, in the checks and when deploy refuses it', async () => {
+  const page = await signedIn('designer1');
+  await page.goto('/designer');
+  await page.getByRole('button', { name: '新建流程' }).click();
+  await page.waitForURL(/\/designer\/new\?key=/);
+  await page.locator('[data-testid="modeler"] .djs-shape[data-element-id="Started"]').waitFor();
+  await page.locator('[data-testid="upload-input"]').setInputFiles({
+    name: 'many-problems.bpmn',
+    mimeType: 'application/xml',
+    buffer: Buffer.from(MANY_PROBLEMS('many-problems', 120)),
+  });
+  await shape(page, 'Loose119').waitFor();
+
+  const unlisted = page.locator('[data-testid="unlisted-problems"]');
+  await unlisted.waitFor();
+  const more = Number(
+    /^另有 (\d+) 处问题未列出：先改正以上问题，再检查。$/.exec((await unlisted.textContent()) ?? '')?.[1],
+  );
+  expect(more).toBeGreaterThanOrEqual(120 * 2 - 100);
+  await expect(page.locator('[data-testid="lint"] .problem').count()).resolves.toBe(100);
+
+  await page.getByRole('button', { name: '部署', exact: true }).click();
+  await expect(page.locator('[data-testid="deploy-refused"]').textContent()).resolves.toBe(
+    `未部署：有 ${more + 100} 处问题，见下方检查结果`,
+  );
+  await expect(unlisted.textContent()).resolves.toContain(`另有 ${more} 处问题未列出`);
+  await page.context().close();
+}, 90_000);
+
 test('an auditor replays a finished grade-3 case: markers per step, who did what, integrity, CSV export', async () => {
   const { h } = web;
   await web.run();

@@ -44,7 +44,8 @@ type DeployState =
   | { state: 'idle' }
   | { state: 'busy' }
   | { state: 'done'; result: DeployResult }
-  | { state: 'refused'; problems: LintProblem[]; detail: string }
+  /** `count`: every problem; the server lists only the first ones. */
+  | { state: 'refused'; problems: LintProblem[]; count: number; detail: string }
   | { state: 'failed'; detail: string };
 
 type LintState =
@@ -221,14 +222,20 @@ export default function ProcessEditor({
       setChanges(0);
       onDeployed?.(result);
     } catch (error) {
-      if (error instanceof ApiError && Array.isArray(error.body.problems))
-        setDeploy({ state: 'refused', problems: error.body.problems as LintProblem[], detail: error.detail });
-      else setDeploy({ state: 'failed', detail: error instanceof ApiError ? error.detail : String(error) });
+      if (error instanceof ApiError && Array.isArray(error.body.problems)) {
+        const listed = error.body.problems as LintProblem[];
+        const count = typeof error.body.problemCount === 'number' ? error.body.problemCount : listed.length;
+        setDeploy({ state: 'refused', problems: listed, count, detail: error.detail });
+      } else setDeploy({ state: 'failed', detail: error instanceof ApiError ? error.detail : String(error) });
     }
   };
 
   const commandStack = diagram && editing ? diagram.get<CommandStack>('commandStack') : undefined;
   const errors = problems.filter((p) => p.severity === 'error');
+  // Problems the server counted but did not list (it lists the first hundred).
+  const unlisted =
+    (deploy.state === 'refused' ? deploy.count : (shownLint?.problemCount ?? problems.length)) -
+    problems.length;
   const nameOf = (id: string | undefined) => {
     if (!id || !diagram) return '';
     const bo = diagram.get<ElementRegistry>('elementRegistry').get(id)?.businessObject;
@@ -315,7 +322,7 @@ export default function ProcessEditor({
         {deploy.state === 'refused' && (
           <div className="alert alert-error" data-testid="deploy-refused">
             <p>
-              <strong>{t('designer.refused', { n: deploy.problems.length })}</strong>
+              <strong>{t('designer.refused', { n: deploy.count })}</strong>
             </p>
           </div>
         )}
@@ -403,6 +410,11 @@ export default function ProcessEditor({
                     </li>
                   ))}
                 </ul>
+              )}
+              {unlisted > 0 && (
+                <p className="muted small" data-testid="unlisted-problems">
+                  {t('designer.unlisted', { n: unlisted })}
+                </p>
               )}
             </section>
           )}
