@@ -163,6 +163,12 @@ export class CollectionIndex {
     return size;
   }
 
+  /** How many distinct values a range holds, found without walking it: a planner's estimate. */
+  rangeKeys(lower: Bound | null, upper: Bound | null): number {
+    const [start, end] = this.rangePositions(lower, upper);
+    return Math.max(0, end - start);
+  }
+
   private rangePositions(lower: Bound | null, upper: Bound | null): [number, number] {
     const start = lower ? this.lowerBound(lower.value, lower.inclusive) : 0;
     const end = upper ? this.lowerBound(upper.value, !upper.inclusive) : this.sortedFirst.length;

@@ -59,7 +59,7 @@ export function selectDocuments(
 ): Selection {
   if (!collection)
     return { documents: [], plan: { candidates: [], exact: true, stage: 'COLLSCAN' }, examined: 0 };
-  const plan = planQuery(collection, filter, order?.field);
+  const plan = planQuery(collection, filter, order);
   if (order && plan.orderedBy === order.field) limit = order.limit;
   // An exact plan needs no evaluation (and its filter has nothing left to validate).
   const query = plan.exact ? null : compileFilter(filter);

@@ -179,6 +179,26 @@ describe('indexes', () => {
     expect(first.n).toBe(1);
   });
 
+  test('a sorted find whose other condition leaves few documents reads those, not the whole sort range', async () => {
+    // Open tasks newest first: the range on the sort field is every document ever stored.
+    const command = { find: 'big', filter: { owner: 'o7', n: { $gte: 0 } }, sort: { n: 1 }, limit: 50 };
+    const result = (await db.command({ explain: command })) as Document;
+    expect(result.queryPlanner.winningPlan.indexName).toBe('owner_1_n_-1');
+    expect(result.executionStats).toEqual({ nReturned: 40, totalDocsExamined: 40 });
+    const found = await db.collection('big').find(command.filter).sort({ n: 1 }).limit(50).toArray();
+    expect(found.map((d) => d.n)).toEqual(Array.from({ length: 40 }, (_, i) => 7 + 50 * i));
+  });
+
+  test('a sorted find whose other condition matches most documents still stops early in sort order', async () => {
+    const owners = Array.from({ length: 50 }, (_, i) => `o${i}`);
+    const filter = { owner: { $in: owners }, n: { $gte: 0 } };
+    const result = (await db.command({
+      explain: { find: 'big', filter, sort: { n: 1 }, limit: 5 },
+    })) as Document;
+    expect(result.queryPlanner.winningPlan.indexName).toBe('n_1');
+    expect(result.executionStats).toEqual({ nReturned: 5, totalDocsExamined: 5 });
+  });
+
   test('a document with several values in an indexed array is found once by a range', async () => {
     const c = db.collection('multi');
     await c.createIndex({ tags: 1 });
