@@ -78,6 +78,8 @@ const instanceSchema = new Schema<InstanceRecord>(
   { collection: 'instances', versionKey: false, minimize: false },
 );
 instanceSchema.index({ definitionKey: 1, status: 1 });
+// The repair sweep looks for running instances every few seconds: it must not read finished ones.
+instanceSchema.index({ status: 1, createdAt: 1 });
 instanceSchema.index({ businessKey: 1 });
 instanceSchema.index({ awaiting: 1 }, { sparse: true });
 instanceSchema.index({ pendingOutbox: 1 }, { sparse: true });

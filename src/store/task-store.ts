@@ -132,9 +132,9 @@ export class TaskStore {
   /**
    * Open tasks a person may act on: their roles' (claimable or claimed by them), assigned to
    * them, or claimed by them; soonest due first, then those without a deadline, oldest first.
-   * `all` lists every open task (auditors). Two queries, each walking an index in its sort
-   * order (`dueAt`, then `createdAt`) and stopping at `limit`, so the cost follows the page,
-   * not the number of open tasks.
+   * `all` lists every open task (auditors). Two queries (due ones by `dueAt`, then the rest by
+   * `createdAt`), each reading either the open tasks (the status index) or its sort index in
+   * order up to `limit`, whichever reads less: never every task ever made.
    */
   async openFor(
     who: { userId: string; roles: string[]; all?: boolean },
