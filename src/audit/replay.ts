@@ -78,9 +78,7 @@ class ExecutionIndex {
  * histories recorded before preplan kept engines between commands repeat a boundary event's
  * wait on every rebuild, which is not a step.
  */
-function comparable(
-  events: Array<Pick<HistoryDraft, 'type' | 'activityId' | 'executionId'>>,
-): ReplayStep[] {
+function comparable(events: Array<Pick<HistoryDraft, 'type' | 'activityId' | 'executionId'>>): ReplayStep[] {
   const waiting = new Set<string>();
   return events
     .filter((e) => {

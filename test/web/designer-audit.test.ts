@@ -224,18 +224,23 @@ const SMALL_DIAGRAM = (key: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 `;
 
-test('a designer uploads a diagram made elsewhere, deploys it as a new process, and downloads its XML', async () => {
+/** A designer's page with a new process into which `xml` was uploaded from a file. */
+async function uploadedAsNewProcess(name: string, xml: string): Promise<Page> {
   const page = await signedIn('designer1');
   await page.goto('/designer');
   await page.getByRole('button', { name: '新建流程' }).click();
   await page.waitForURL(/\/designer\/new\?key=/);
   await page.locator('[data-testid="modeler"] .djs-shape[data-element-id="Started"]').waitFor();
-
   await page.locator('[data-testid="upload-input"]').setInputFiles({
-    name: 'web-upload.bpmn',
+    name,
     mimeType: 'application/xml',
-    buffer: Buffer.from(SMALL_DIAGRAM('web-upload')),
+    buffer: Buffer.from(xml),
   });
+  return page;
+}
+
+test('a designer uploads a diagram made elsewhere, deploys it as a new process, and downloads its XML', async () => {
+  const page = await uploadedAsNewProcess('web-upload.bpmn', SMALL_DIAGRAM('web-upload'));
   await page.getByText('已载入 web-upload.bpmn，尚未部署。').waitFor();
   await shape(page, 'Note').waitFor();
   await lintState(page).filter({ hasText: '通过' }).waitFor();
@@ -276,16 +281,7 @@ const MANY_PROBLEMS = (key: string, tasks: number) => {
 };
 
 test('a diagram with more problems than are listed says how many more, in the checks and when deploy refuses it', async () => {
-  const page = await signedIn('designer1');
-  await page.goto('/designer');
-  await page.getByRole('button', { name: '新建流程' }).click();
-  await page.waitForURL(/\/designer\/new\?key=/);
-  await page.locator('[data-testid="modeler"] .djs-shape[data-element-id="Started"]').waitFor();
-  await page.locator('[data-testid="upload-input"]').setInputFiles({
-    name: 'many-problems.bpmn',
-    mimeType: 'application/xml',
-    buffer: Buffer.from(MANY_PROBLEMS('many-problems', 120)),
-  });
+  const page = await uploadedAsNewProcess('many-problems.bpmn', MANY_PROBLEMS('many-problems', 120));
   await shape(page, 'Loose119').waitFor();
 
   const unlisted = page.locator('[data-testid="unlisted-problems"]');
