@@ -1,16 +1,8 @@
-import { parentPort } from 'node:worker_threads';
+import { serveRequests } from '../../workers/serve-requests.js';
 import { validateBpmn } from './validate-bpmn.js';
 import type { DeploymentCatalog } from './lint-rules/rule-types.js';
 
-interface LintRequest {
-  id: number;
-  xml: string;
-  catalog: DeploymentCatalog;
-}
-
-parentPort?.on('message', (request: LintRequest) => {
-  validateBpmn(request.xml, request.catalog).then(
-    (result) => parentPort?.postMessage({ id: request.id, result }),
-    (error: Error) => parentPort?.postMessage({ id: request.id, error: error.message }),
-  );
-});
+/** The diagram checker's thread (see validate-diagram.ts). */
+serveRequests((request: { xml: string; catalog: DeploymentCatalog }) =>
+  validateBpmn(request.xml, request.catalog),
+);

@@ -4,41 +4,27 @@
  * (It also keeps bpmnlint, a CommonJS package that requires ESM-only min-dash, out of
  * jest's module system, which cannot load it.)
  */
-import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../../workers/module-worker.js';
+import { RequestThread, ThreadFailure, type ThreadLimits } from '../../workers/request-thread.js';
 import type { DeploymentCatalog } from './lint-rules/rule-types.js';
 import type { ValidatedDiagram } from './validate-bpmn.js';
 
-export interface DiagramCheckerLimits {
-  /** Longest a check may take before the diagram is refused (PREPLAN_DIAGRAM_CHECK_MS). */
-  timeMs: number;
-  /** Heap the checker thread may use (PREPLAN_DIAGRAM_CHECK_MB). */
-  memoryMb: number;
-}
+/** `timeMs`: PREPLAN_DIAGRAM_CHECK_MS; `memoryMb`: PREPLAN_DIAGRAM_CHECK_MB. */
+export const DIAGRAM_CHECKER_DEFAULTS: ThreadLimits = { timeMs: 15_000, memoryMb: 256 };
+let limits: ThreadLimits = { ...DIAGRAM_CHECKER_DEFAULTS };
 
-export const DIAGRAM_CHECKER_DEFAULTS: DiagramCheckerLimits = { timeMs: 15_000, memoryMb: 256 };
-let limits: DiagramCheckerLimits = { ...DIAGRAM_CHECKER_DEFAULTS };
+const checker = new RequestThread<{ xml: string; catalog: DeploymentCatalog }, ValidatedDiagram>(
+  './lint-worker',
+  import.meta.url,
+  limits,
+);
 
 /** Sets the checker's limits; a running checker thread is replaced on its next use. */
-export function limitDiagramChecker(next: { [K in keyof DiagramCheckerLimits]?: number | undefined }): void {
+export function limitDiagramChecker(next: { [K in keyof ThreadLimits]?: number | undefined }): void {
   const given = Object.entries(next).filter(([, value]) => value !== undefined);
   if (given.length === 0) return;
   limits = { ...limits, ...Object.fromEntries(given) };
-  const current = worker;
-  worker = null;
-  // Checks already sent finish on the old thread, which stops once they have.
-  if (current && ![...pending.values()].some((entry) => entry.worker === current)) void current.terminate();
+  checker.limit(limits);
 }
-
-interface Pending {
-  resolve: (result: ValidatedDiagram) => void;
-  timer: NodeJS.Timeout;
-  worker: Worker;
-}
-
-let worker: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, Pending>();
 
 function refusal(message: string): ValidatedDiagram {
   return {
@@ -49,78 +35,37 @@ function refusal(message: string): ValidatedDiagram {
   };
 }
 
-function startWorker(): Worker {
-  const { memoryMb } = limits;
-  const created = startModuleWorker('./lint-worker', import.meta.url, { maxOldGenerationSizeMb: memoryMb });
-  created.on('message', (message: { id: number; result?: ValidatedDiagram; error?: string }) => {
-    const entry = pending.get(message.id);
-    if (!entry) return;
-    settle(
-      message.id,
-      message.result ?? refusal(`the diagram could not be checked: ${message.error ?? 'unknown failure'}`),
-    );
-  });
-  // A checker that dies (out of memory, most likely on a pathological diagram) refuses what it
-  // was checking, with a reason, instead of failing the request; the next check gets a new one.
-  let death: string | undefined;
-  created.on('error', (error: Error & { code?: string }) => {
-    death =
-      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `checking the diagram needed more than ${memoryMb} MB of memory`
-        : `the diagram checker failed while checking it (${error.message})`;
-  });
-  created.on('exit', (code) => {
-    if (worker === created) worker = null;
-    const caught = [...pending].filter(([, entry]) => entry.worker === created);
-    const reason = death ?? `the diagram checker stopped while checking it (exit ${code})`;
-    for (const [id] of caught)
-      settle(
-        id,
-        refusal(
-          caught.length > 1
-            ? `${reason}; ${caught.length} diagrams were being checked at once, check again`
-            : reason,
-        ),
-      );
-  });
-  return created;
-}
-
-function settle(id: number, result: ValidatedDiagram): void {
-  const entry = pending.get(id);
-  if (!entry) return;
-  pending.delete(id);
-  clearTimeout(entry.timer);
-  entry.resolve(result);
-  // A thread replaced by new limits stops once its last check is answered.
-  if (entry.worker !== worker && ![...pending.values()].some((other) => other.worker === entry.worker))
-    void entry.worker.terminate();
+/**
+ * A checker that cannot finish (out of memory, most likely on a pathological diagram; over
+ * time; a crash) refuses what it was checking, with the reason, rather than failing the request.
+ */
+function uncheckedBecause(error: unknown): string {
+  if (!(error instanceof ThreadFailure))
+    return `the diagram could not be checked: ${(error as Error).message}`;
+  const reason = {
+    memory: `checking the diagram needed more than ${error.limit} MB of memory`,
+    time: `checking the diagram took over ${error.limit} ms`,
+    crash: `the diagram checker failed while checking it (${error.detail})`,
+    exit: `the diagram checker stopped while checking it (${error.detail})`,
+  }[error.reason];
+  return error.together > 1
+    ? `${reason}; ${error.together} diagrams were being checked at once, check again`
+    : reason;
 }
 
 /**
  * Parses and lints a diagram in the checker thread. Always answers with a result: a diagram the
- * checker cannot finish (time, memory, a crash) comes back refused with the reason.
+ * checker cannot finish comes back refused with the reason.
  */
-export function validateDiagram(xml: string, catalog: DeploymentCatalog): Promise<ValidatedDiagram> {
-  worker ??= startWorker();
-  const current = worker;
-  const id = nextId++;
-  const { timeMs } = limits;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      if (worker === current) worker = null;
-      settle(id, refusal(`checking the diagram took over ${timeMs} ms`));
-      // Whatever else this thread was checking is refused with it (the 'exit' handler).
-      void current.terminate();
-    }, timeMs);
-    pending.set(id, { resolve, timer, worker: current });
-    current.postMessage({ id, xml, catalog });
-  });
+export async function validateDiagram(xml: string, catalog: DeploymentCatalog): Promise<ValidatedDiagram> {
+  try {
+    return await checker.request({ xml, catalog });
+  } catch (error) {
+    return refusal(uncheckedBecause(error));
+  }
 }
 
 /** Stops the checker thread (tests and shutdown). */
-export async function stopDiagramValidator(): Promise<void> {
-  const current = worker;
-  worker = null;
-  await current?.terminate();
+export function stopDiagramValidator(): Promise<void> {
+  return checker.stop();
 }
