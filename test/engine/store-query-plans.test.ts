@@ -3,39 +3,23 @@
  * they are about, not everything an office has stored over the years: checked with the
  * server's own explain, on the embedded store or on MONGODB_URI.
  */
-import mongoose, { type Connection } from 'mongoose';
-import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
 import type { Document } from 'mongodb';
 import { openStores, type Stores } from '../../src/store/index.js';
-import { testMongoUri } from '../support/test-database.js';
+import { useTestDatabase } from '../support/test-database.js';
 
+const db = useTestDatabase('query_plans', { monitorCommands: true });
 let connection: Connection;
 let stores: Stores;
 const finds: Document[] = [];
 
 beforeAll(async () => {
-  connection = await mongoose
-    .createConnection(testMongoUri(), {
-      dbName: `test_query_plans_${randomBytes(3).toString('hex')}`,
-      autoIndex: true,
-      monitorCommands: true,
-    })
-    .asPromise();
+  connection = db.connection;
   stores = await openStores(connection);
   await Promise.all(Object.values(stores).map((store) => store.init()));
   connection.getClient().on('commandStarted', (event: { commandName: string; command: Document }) => {
     if (event.commandName === 'find') finds.push(event.command);
   });
-});
-
-beforeEach(async () => {
-  for (const { name } of await connection.db!.listCollections({}, { nameOnly: true }).toArray())
-    await connection.db!.collection(name).deleteMany({});
-});
-
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
 });
 
 const HISTORY = 400;

@@ -1,35 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
 import { WriteBatch } from '../../src/store/write-batch.js';
 import { DUPLICATE_KEY } from '../../src/store/duplicate-key.js';
-import { testMongoUri } from '../support/test-database.js';
+import { useTestDatabase } from '../support/test-database.js';
 import { HistoryStore, type HistoryEvent } from '../../src/store/history-store.js';
 import { TaskStore, type TaskRecord } from '../../src/store/task-store.js';
 
-// A connection of its own, with command monitoring on, to count round trips.
+// Command monitoring on, to count round trips.
+const db = useTestDatabase('write_batch', { monitorCommands: true });
 let connection: Connection;
 const commands: string[] = [];
-beforeAll(async () => {
-  connection = await mongoose
-    .createConnection(testMongoUri(), {
-      dbName: `test_write_batch_${randomBytes(3).toString('hex')}`,
-      autoIndex: true,
-      monitorCommands: true,
-    })
-    .asPromise();
+beforeAll(() => {
+  connection = db.connection;
   connection.getClient().on('commandStarted', (event: { commandName: string }) => {
     commands.push(event.commandName);
   });
 });
-beforeEach(async () => {
-  for (const { name } of await connection.db!.listCollections({}, { nameOnly: true }).toArray())
-    await connection.db!.collection(name).deleteMany({});
+beforeEach(() => {
   commands.length = 0;
-});
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
 });
 
 function task(n: number): TaskRecord {

@@ -9,13 +9,19 @@ export function testMongoUri(): string {
 
 /**
  * A mongoose connection to a database of this test file's own, emptied before each test and
- * dropped at the end. Use inside a describe block or at file level.
+ * dropped at the end. Use inside a describe block or at file level. `monitorCommands` lets a
+ * test watch the commands the connection sends (`connection.getClient().on('commandStarted')`).
  */
-export function useTestDatabase(label: string): { readonly connection: Connection } {
+export function useTestDatabase(
+  label: string,
+  options: { monitorCommands?: boolean } = {},
+): { readonly connection: Connection } {
   const dbName = `test_${label.replace(/[^a-z0-9]+/gi, '_')}_${randomBytes(3).toString('hex')}`;
   let connection: Connection | undefined;
   beforeAll(async () => {
-    connection = await mongoose.createConnection(testMongoUri(), { dbName, autoIndex: true }).asPromise();
+    connection = await mongoose
+      .createConnection(testMongoUri(), { dbName, autoIndex: true, monitorCommands: options.monitorCommands })
+      .asPromise();
   });
   beforeEach(async () => {
     const db = connection!.db!;
